@@ -1,0 +1,86 @@
+package io.onceonly.contracts;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+
+import io.onceonly.contracts.wire.Violations;
+
+/**
+ * The last hop's dedup: a consumer claims a biz-id in the same database transaction as its
+ * business effect, so the effect and the claim commit together or not at all.
+ *
+ * <pre>{@code
+ * tx.setAutoCommit(false);
+ * if (consumer.claim(tx, "card-issuer", bizId)) {
+ *     issueCard(tx, ...);      // first time: act
+ * }                            // duplicate: do nothing
+ * tx.commit();                 // then commit the Kafka offset
+ * }</pre>
+ *
+ * <p>A claim is a row in {@code processed_message}; a concurrent claim of the same biz-id waits
+ * for the first transaction and returns false once it committed (true if it rolled back). Thread-safe.
+ */
+public final class IdempotentConsumer {
+
+    private final String table;
+    private final String claimSql;
+    private final String purgeSql;
+
+    /** A consumer on table {@code processed_message}. */
+    public IdempotentConsumer() {
+        this(OutboxSchema.PROCESSED_MESSAGE_TABLE);
+    }
+
+    /** A consumer on a table laid out like {@code processed_message}, optionally schema-qualified. */
+    public IdempotentConsumer(String table) {
+        this.table = TableName.require("table", table);
+        this.claimSql = "insert into " + this.table + " (consumer_name, biz_id) values (?, ?) on conflict do nothing";
+        this.purgeSql = "delete from " + this.table + " where processed_at < now() - make_interval(secs => ?)";
+    }
+
+    /**
+     * Claims {@code bizId} for {@code consumerName} in the caller's transaction.
+     *
+     * @return true the first time (act now), false when the biz-id was already processed (skip)
+     * @throws IllegalStateException if {@code tx} is in auto-commit mode (nothing is written)
+     */
+    public boolean claim(Connection tx, String consumerName, String bizId) throws SQLException {
+        OpenTransaction.require(tx, "IdempotentConsumer.claim");
+        requireText("consumerName", consumerName);
+        requireText("bizId", bizId);
+        try (PreparedStatement insert = tx.prepareStatement(claimSql)) {
+            insert.setString(1, consumerName);
+            insert.setString(2, bizId);
+            return insert.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Deletes claims older than {@code age}, of every consumer. Keep {@code age} longer than the
+     * longest time a duplicate can arrive after its original (at least the dedup retention).
+     *
+     * @return the number of claims deleted
+     */
+    public int purgeOlderThan(Connection connection, Duration age) throws SQLException {
+        if (age == null || age.isNegative() || age.isZero()) {
+            throw new IllegalArgumentException(Violations.describe("age", age, "must be a positive duration"));
+        }
+        try (PreparedStatement delete = connection.prepareStatement(purgeSql)) {
+            delete.setDouble(1, age.toMillis() / 1000.0);
+            return delete.executeUpdate();
+        }
+    }
+
+    /** The table claims are written to. */
+    public String table() {
+        return table;
+    }
+
+    private static void requireText(String field, String value) {
+        if (value == null || value.isBlank() || value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(Violations.describe(field, value, "must be non-blank text without NUL characters"));
+        }
+    }
+}

@@ -1,0 +1,25 @@
+-- Once schema: the outbox table of the write side and the processed-message log of the read side.
+-- Idempotent: OutboxSchema.install runs it on every start. Names are the contract (shared/DESIGN.md).
+
+create table if not exists outbox (
+    id             uuid        primary key,
+    aggregate_type text        not null,
+    aggregate_id   text        not null,
+    event_type     text        not null,
+    biz_id         text        not null,
+    payload        jsonb       not null,
+    headers        jsonb,
+    created_at     timestamptz not null default now()
+);
+
+-- Purging kept rows by age must not scan the whole table.
+create index if not exists outbox_created_at_idx on outbox (created_at);
+
+create table if not exists processed_message (
+    consumer_name text        not null,
+    biz_id        text        not null,
+    processed_at  timestamptz not null default now(),
+    primary key (consumer_name, biz_id)
+);
+
+create index if not exists processed_message_processed_at_idx on processed_message (processed_at);

@@ -1,0 +1,28 @@
+package io.onceonly.contracts.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class OutboxTopicsTest {
+
+    @Test
+    void namesTopicsAsTheDesignSays() {
+        assertThat(OutboxTopics.forAggregate("payment")).isEqualTo("outbox.payment");
+        assertThat(OutboxTopics.forAggregate("events.", "Order_v2")).isEqualTo("events.Order_v2");
+        assertThat(OutboxTopics.duplicatesOf("cards.issue")).isEqualTo("cards.issue.duplicates");
+        assertThat(OutboxTopics.CONNECTOR_DEAD_LETTER).isEqualTo("outbox.dead-letter");
+        assertThat(OutboxTopics.DEDUP_DEAD_LETTER).isEqualTo("dedup.dead-letter");
+    }
+
+    @Test
+    void refusesNamesKafkaWouldRefuse() {
+        assertThatThrownBy(() -> OutboxTopics.forAggregate("pay ment"))
+                .hasMessageContaining("aggregateType 'pay ment' must match [a-zA-Z0-9._-]{1,200}");
+        assertThatThrownBy(() -> OutboxTopics.forAggregate("bad prefix/", "payment"))
+                .hasMessageContaining("topic prefix 'bad prefix/'");
+        assertThatThrownBy(() -> OutboxTopics.forAggregate("p".repeat(60), "a".repeat(200)))
+                .hasMessageContaining("longer than Kafka's limit of 249");
+    }
+}
