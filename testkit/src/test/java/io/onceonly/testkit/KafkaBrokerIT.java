@@ -2,18 +2,15 @@ package io.onceonly.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +30,7 @@ class KafkaBrokerIT {
         kafka.restart();
 
         assertThat(kafka.bootstrapServers()).isEqualTo(before);
-        assertThat(readAll(kafka, topic, "read_uncommitted", 1)).extracting(ConsumerRecord::value).containsExactly("before restart");
+        assertThat(readAll(kafka, topic, "read_uncommitted", 1)).containsExactly("before restart");
     }
 
     @Test
@@ -50,7 +47,7 @@ class KafkaBrokerIT {
             producer.commitTransaction();
         }
 
-        assertThat(readAll(kafka, topic, "read_committed", 1)).extracting(ConsumerRecord::value).containsExactly("committed");
+        assertThat(readAll(kafka, topic, "read_committed", 1)).containsExactly("committed");
     }
 
     @Test
@@ -65,7 +62,7 @@ class KafkaBrokerIT {
             assertThat(broker.isRunning()).isFalse();
             broker.start();
             assertThat(broker.isRunning()).isTrue();
-            assertThat(readAll(broker, topic, "read_uncommitted", 1)).extracting(ConsumerRecord::value).containsExactly("kept");
+            assertThat(readAll(broker, topic, "read_uncommitted", 1)).containsExactly("kept");
         }
     }
 
@@ -80,24 +77,10 @@ class KafkaBrokerIT {
         return new KafkaProducer<>(props);
     }
 
-    static List<ConsumerRecord<String, String>> readAll(KafkaService kafka, String topic, String isolation, int expected) {
-        Properties props = kafka.clientProperties();
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 30_000;
-            // Keep polling a little after reaching the count, so that an extra record would be seen.
-            long settle = Long.MAX_VALUE;
-            while (System.currentTimeMillis() < Math.min(deadline, settle)) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                if (records.size() >= expected && settle == Long.MAX_VALUE) {
-                    settle = System.currentTimeMillis() + 1_000;
-                }
-            }
-        }
-        return records;
+    private static List<String> readAll(KafkaService kafka, String topic, String isolation, int expected) {
+        List<String> values = new ArrayList<>();
+        TopicReader.read(kafka, topic, expected, Duration.ofSeconds(30), Duration.ofSeconds(1), isolation)
+                .forEach(r -> values.add(new String(r.value(), StandardCharsets.UTF_8)));
+        return values;
     }
 }
