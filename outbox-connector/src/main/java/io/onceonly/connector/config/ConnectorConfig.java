@@ -1,0 +1,227 @@
+package io.onceonly.connector.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigException;
+
+import io.onceonly.connector.routing.OutboxColumns;
+import io.onceonly.runtime.AppOptions;
+import io.onceonly.runtime.EffectiveConfig;
+
+/**
+ * The connector's configuration: parsed and checked once at start, immutable afterwards. Every
+ * error names the option and says what is expected.
+ */
+public final class ConnectorConfig {
+
+    private static final Pattern JDBC_URL = Pattern.compile("jdbc:postgresql://([^:/?]+)(?::(\\d+))?/([^?]+)(\\?.*)?");
+
+    private final AbstractConfig options;
+    private final Map<String, String> kafka;
+    private final Map<String, String> debezium;
+    private final String host;
+    private final int port;
+    private final String database;
+
+    private ConnectorConfig(AbstractConfig options, Map<String, String> kafka, Map<String, String> debezium) {
+        this.options = options;
+        this.kafka = Map.copyOf(kafka);
+        this.debezium = Map.copyOf(debezium);
+        Matcher url = JDBC_URL.matcher(options.getString(ConnectorOptions.DATABASE_URL));
+        if (!url.matches()) {
+            throw new ConfigException(ConnectorOptions.DATABASE_URL, options.getString(ConnectorOptions.DATABASE_URL),
+                    "must look like jdbc:postgresql://host:5432/dbname");
+        }
+        this.host = url.group(1);
+        this.port = url.group(2) == null ? 5432 : Integer.parseInt(url.group(2));
+        this.database = url.group(3);
+        String heartbeatTable = options.getString(ConnectorOptions.HEARTBEAT_TABLE);
+        if (!heartbeatTable.isEmpty()) {
+            new QualifiedTable().ensureValid(ConnectorOptions.HEARTBEAT_TABLE, heartbeatTable);
+        }
+        checkProducer();
+    }
+
+    /**
+     * Builds the configuration from the app's options.
+     *
+     * @throws ConfigException naming the option that is missing or wrong
+     */
+    public static ConnectorConfig from(AppOptions app) {
+        Map<String, String> own = new LinkedHashMap<>();
+        app.values().forEach((name, value) -> {
+            if (!name.startsWith(ConnectorOptions.KAFKA_PREFIX) && !name.startsWith(ConnectorOptions.DEBEZIUM_PREFIX)) {
+                if (!ConnectorOptions.definition().names().contains(name)) {
+                    throw new ConfigException(name, value, "is not an option of the outbox connector; see --list-options"
+                            + " (producer settings go under kafka.*, Debezium settings under debezium.*)");
+                }
+                own.put(name, value);
+            }
+        });
+        AbstractConfig parsed = new AbstractConfig(ConnectorOptions.definition(), own, false);
+        return new ConnectorConfig(parsed, app.withPrefix(ConnectorOptions.KAFKA_PREFIX), app.withPrefix(ConnectorOptions.DEBEZIUM_PREFIX));
+    }
+
+    private void checkProducer() {
+        if (kafka.getOrDefault(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "").isBlank()) {
+            throw new ConfigException("kafka.bootstrap.servers", null, "is required: the Kafka cluster to relay to, like localhost:9092"
+                    + " (environment: " + AppOptions.envName("kafka.bootstrap.servers") + ")");
+        }
+        String acks = kafka.get(ProducerConfig.ACKS_CONFIG);
+        if (acks != null && !acks.equals("all") && !acks.equals("-1")) {
+            throw new ConfigException("kafka.acks", acks, "must be all: with fewer acknowledgements a broker failure loses acknowledged events");
+        }
+        String idempotence = kafka.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
+        if (idempotence != null && !idempotence.equalsIgnoreCase("true")) {
+            throw new ConfigException("kafka.enable.idempotence", idempotence,
+                    "must be true: the idempotent producer is what drops the producer's own retries");
+        }
+        String inFlight = kafka.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+        if (inFlight != null) {
+            int n;
+            try {
+                n = Integer.parseInt(inFlight.strip());
+            } catch (NumberFormatException e) {
+                throw new ConfigException("kafka.max.in.flight.requests.per.connection", inFlight, "must be a number from 1 to 5");
+            }
+            if (n < 1 || n > 5) {
+                throw new ConfigException("kafka.max.in.flight.requests.per.connection", inFlight,
+                        "must be 1 to 5: above 5 the idempotent producer cannot keep per-partition order");
+            }
+        }
+    }
+
+    public String databaseHost() {
+        return host;
+    }
+
+    public int databasePort() {
+        return port;
+    }
+
+    public String databaseName() {
+        return database;
+    }
+
+    public String databaseUrl() {
+        return options.getString(ConnectorOptions.DATABASE_URL);
+    }
+
+    public String databaseUser() {
+        return options.getString(ConnectorOptions.DATABASE_USER);
+    }
+
+    public String databasePassword() {
+        return options.getPassword(ConnectorOptions.DATABASE_PASSWORD).value();
+    }
+
+    public String outboxTable() {
+        return options.getString(ConnectorOptions.OUTBOX_TABLE);
+    }
+
+    public OutboxColumns columns() {
+        return new OutboxColumns(
+                options.getString(ConnectorOptions.COLUMN_ID),
+                options.getString(ConnectorOptions.COLUMN_AGGREGATE_TYPE),
+                options.getString(ConnectorOptions.COLUMN_AGGREGATE_ID),
+                options.getString(ConnectorOptions.COLUMN_EVENT_TYPE),
+                options.getString(ConnectorOptions.COLUMN_BIZ_ID),
+                options.getString(ConnectorOptions.COLUMN_PAYLOAD),
+                optional(ConnectorOptions.COLUMN_HEADERS),
+                optional(ConnectorOptions.COLUMN_CREATED_AT));
+    }
+
+    public String topicPrefix() {
+        return options.getString(ConnectorOptions.TOPIC_PREFIX);
+    }
+
+    public String deadLetterTopic() {
+        return options.getString(ConnectorOptions.DEAD_LETTER_TOPIC);
+    }
+
+    public String slotName() {
+        return options.getString(ConnectorOptions.SLOT_NAME);
+    }
+
+    public String publicationName() {
+        return options.getString(ConnectorOptions.PUBLICATION_NAME);
+    }
+
+    public String snapshotMode() {
+        return options.getString(ConnectorOptions.SNAPSHOT_MODE);
+    }
+
+    public int pollIntervalMs() {
+        return options.getInt(ConnectorOptions.POLL_INTERVAL_MS);
+    }
+
+    public int heartbeatIntervalMs() {
+        return options.getInt(ConnectorOptions.HEARTBEAT_INTERVAL_MS);
+    }
+
+    public Optional<String> heartbeatTable() {
+        return optional(ConnectorOptions.HEARTBEAT_TABLE);
+    }
+
+    public String offsetStorage() {
+        return options.getString(ConnectorOptions.OFFSET_STORAGE);
+    }
+
+    public String offsetTopic() {
+        return options.getString(ConnectorOptions.OFFSET_TOPIC);
+    }
+
+    public short offsetTopicReplicationFactor() {
+        return options.getShort(ConnectorOptions.OFFSET_TOPIC_REPLICATION);
+    }
+
+    public String offsetFile() {
+        return options.getString(ConnectorOptions.OFFSET_FILE);
+    }
+
+    public long offsetFlushIntervalMs() {
+        return options.getLong(ConnectorOptions.OFFSET_FLUSH_INTERVAL_MS);
+    }
+
+    public long sendRetryBackoffMaxMs() {
+        return options.getLong(ConnectorOptions.SEND_RETRY_BACKOFF_MAX_MS);
+    }
+
+    public int httpPort() {
+        return options.getInt(ConnectorOptions.HTTP_PORT);
+    }
+
+    public String name() {
+        return options.getString(ConnectorOptions.NAME);
+    }
+
+    /** Producer settings given under {@code kafka.*}, prefix removed. */
+    public Map<String, String> kafka() {
+        return kafka;
+    }
+
+    /** Debezium settings given under {@code debezium.*}, prefix removed. */
+    public Map<String, String> debezium() {
+        return debezium;
+    }
+
+    /** The effective configuration for the start-up log line, secrets hidden. */
+    public String describe() {
+        Map<String, Object> all = new LinkedHashMap<>();
+        options.values().forEach((k, v) -> all.put(k, v));
+        kafka.forEach((k, v) -> all.put(ConnectorOptions.KAFKA_PREFIX + k, v));
+        debezium.forEach((k, v) -> all.put(ConnectorOptions.DEBEZIUM_PREFIX + k, v));
+        return EffectiveConfig.describe(all);
+    }
+
+    private Optional<String> optional(String option) {
+        String value = options.getString(option);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+}

@@ -1,0 +1,136 @@
+package io.onceonly.connector.config;
+
+import java.util.List;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+
+import io.onceonly.contracts.wire.OutboxTopics;
+
+/**
+ * Every option of the outbox connector, in one place: name, type, default, check and meaning.
+ * {@code kafka.*} and {@code debezium.*} are not listed: they pass through to the producer and to
+ * the Debezium engine untouched.
+ */
+public final class ConnectorOptions {
+
+    public static final String DATABASE_URL = "database.url";
+    public static final String DATABASE_USER = "database.user";
+    public static final String DATABASE_PASSWORD = "database.password";
+    public static final String OUTBOX_TABLE = "outbox.table";
+    public static final String COLUMN_ID = "outbox.column.id";
+    public static final String COLUMN_AGGREGATE_TYPE = "outbox.column.aggregate-type";
+    public static final String COLUMN_AGGREGATE_ID = "outbox.column.aggregate-id";
+    public static final String COLUMN_EVENT_TYPE = "outbox.column.event-type";
+    public static final String COLUMN_BIZ_ID = "outbox.column.biz-id";
+    public static final String COLUMN_PAYLOAD = "outbox.column.payload";
+    public static final String COLUMN_HEADERS = "outbox.column.headers";
+    public static final String COLUMN_CREATED_AT = "outbox.column.created-at";
+    public static final String TOPIC_PREFIX = "topic.prefix";
+    public static final String DEAD_LETTER_TOPIC = "dead-letter.topic";
+    public static final String SLOT_NAME = "slot.name";
+    public static final String PUBLICATION_NAME = "publication.name";
+    public static final String SNAPSHOT_MODE = "snapshot.mode";
+    public static final String POLL_INTERVAL_MS = "poll.interval.ms";
+    public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
+    public static final String HEARTBEAT_TABLE = "heartbeat.table";
+    public static final String OFFSET_STORAGE = "offset.storage";
+    public static final String OFFSET_TOPIC = "offset.storage.topic";
+    public static final String OFFSET_TOPIC_REPLICATION = "offset.storage.replication.factor";
+    public static final String OFFSET_FILE = "offset.storage.file";
+    public static final String OFFSET_FLUSH_INTERVAL_MS = "offset.flush.interval.ms";
+    public static final String SEND_RETRY_BACKOFF_MAX_MS = "send.retry.backoff.max.ms";
+    public static final String HTTP_PORT = "http.port";
+    public static final String NAME = "name";
+
+    /** Prefix of the producer settings passed through. */
+    public static final String KAFKA_PREFIX = "kafka.";
+    /** Prefix of the Debezium engine and connector settings passed through. */
+    public static final String DEBEZIUM_PREFIX = "debezium.";
+
+    /** The pass-through families, for the option table. */
+    public static final List<String[]> PASS_THROUGH = List.of(
+            new String[] {"kafka.*", "producer settings, for example `kafka.bootstrap.servers` (required), `kafka.linger.ms`,"
+                    + " `kafka.security.protocol`. `acks`, `enable.idempotence` and `max.in.flight.requests.per.connection`"
+                    + " may not be set to values that break ordering or deduplication."},
+            new String[] {"debezium.*", "Debezium engine and PostgreSQL connector settings, for example"
+                    + " `debezium.max.batch.size`; they win over the values this connector derives."});
+
+    private static final ConfigDef DEFINITION = new ConfigDef()
+            .define(DATABASE_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "JDBC URL of the PostgreSQL database holding the outbox: jdbc:postgresql://host:5432/dbname."
+                            + " The server needs wal_level=logical.")
+            .define(DATABASE_USER, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Database user with the REPLICATION attribute (or superuser), allowed to read the outbox table.")
+            .define(DATABASE_PASSWORD, Type.PASSWORD, "", Importance.HIGH, "Password of database.user.")
+            .define(OUTBOX_TABLE, Type.STRING, "public.outbox", new QualifiedTable(), Importance.HIGH,
+                    "The outbox table, schema-qualified.")
+            .define(COLUMN_ID, Type.STRING, "id", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Column of the event id (header once-event-id).")
+            .define(COLUMN_AGGREGATE_TYPE, Type.STRING, "aggregate_type", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Column of the aggregate type; the topic is topic.prefix + its value.")
+            .define(COLUMN_AGGREGATE_ID, Type.STRING, "aggregate_id", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Column of the aggregate id, the record key.")
+            .define(COLUMN_EVENT_TYPE, Type.STRING, "event_type", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Column of the event type (header once-event-type).")
+            .define(COLUMN_BIZ_ID, Type.STRING, "biz_id", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Column of the biz-id (header once-biz-id), the dedup key. For a Debezium-style table without"
+                            + " one, name the id column (relay duplicates are dropped) or the aggregate id column"
+                            + " (when one aggregate is one business fact).")
+            .define(COLUMN_PAYLOAD, Type.STRING, "payload", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Column of the JSON payload, the record value (jsonb, json, text or bytea holding JSON).")
+            .define(COLUMN_HEADERS, Type.STRING, "headers", Importance.LOW,
+                    "Column of extra headers (a JSON object of strings); empty when the table has none.")
+            .define(COLUMN_CREATED_AT, Type.STRING, "created_at", Importance.LOW,
+                    "Column of the creation time (header once-created-at); empty to use the commit time.")
+            .define(TOPIC_PREFIX, Type.STRING, OutboxTopics.DEFAULT_PREFIX, new TopicName(), Importance.HIGH,
+                    "Prefix of the topics events go to: prefix + aggregate type.")
+            .define(DEAD_LETTER_TOPIC, Type.STRING, OutboxTopics.CONNECTOR_DEAD_LETTER, new TopicName(), Importance.HIGH,
+                    "Topic of rows that cannot be routed, with a once-error header saying why.")
+            .define(SLOT_NAME, Type.STRING, "once_outbox", new SlotName(), Importance.HIGH,
+                    "Logical replication slot; created if missing. One slot per connector deployment.")
+            .define(PUBLICATION_NAME, Type.STRING, "once_outbox", new SlotName(), Importance.HIGH,
+                    "Publication of the outbox (and heartbeat) table; created if missing, used as it is if it exists.")
+            .define(SNAPSHOT_MODE, Type.STRING, "initial", ValidString.in("initial", "no_data", "when_needed"),
+                    Importance.MEDIUM, "initial: on the very first start, rows already in the outbox are relayed"
+                            + " before streaming, so nothing committed before the slot existed is skipped."
+                            + " no_data: stream only from the slot's creation.")
+            .define(POLL_INTERVAL_MS, Type.INT, 20, Range.between(1, 60_000), Importance.MEDIUM,
+                    "How long Debezium waits when there is nothing to read. Adds up to this much latency when"
+                            + " traffic is sparse; smaller costs idle CPU (5 ms: about 19% of a core here).")
+            .define(HEARTBEAT_INTERVAL_MS, Type.INT, 10_000, Range.atLeast(0), Importance.MEDIUM,
+                    "Heartbeat period; 0 turns heartbeats off. With heartbeat.table, keeps the slot advancing"
+                            + " while only other tables are written, so the server does not keep WAL forever.")
+            .define(HEARTBEAT_TABLE, Type.STRING, "public.once_heartbeat", Importance.MEDIUM,
+                    "Table the heartbeat writes one row to (created if missing, added to the publication);"
+                            + " empty for heartbeats without a write.")
+            .define(OFFSET_STORAGE, Type.STRING, "kafka", ValidString.in("kafka", "file"), Importance.HIGH,
+                    "Where the relay's position is kept: kafka (a compacted topic, survives the container)"
+                            + " or file (local runs only).")
+            .define(OFFSET_TOPIC, Type.STRING, "once-outbox-connector.offsets", new TopicName(), Importance.MEDIUM,
+                    "Offset topic when offset.storage=kafka.")
+            .define(OFFSET_TOPIC_REPLICATION, Type.SHORT, (short) -1, Importance.MEDIUM,
+                    "Replication factor of the offset topic; -1 takes the broker's default.replication.factor.")
+            .define(OFFSET_FILE, Type.STRING, "data/outbox-connector.offsets", Importance.MEDIUM,
+                    "Offset file when offset.storage=file.")
+            .define(OFFSET_FLUSH_INTERVAL_MS, Type.LONG, 1_000L, Range.atLeast(0), Importance.MEDIUM,
+                    "How often acknowledged positions are saved and confirmed to the slot. A crash resends"
+                            + " at most this much (the dedup stage drops it); larger keeps more WAL.")
+            .define(SEND_RETRY_BACKOFF_MAX_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.LOW,
+                    "Upper bound of the wait between resends of a record Kafka did not acknowledge.")
+            .define(HTTP_PORT, Type.INT, 8083, Range.between(-1, 65_535), Importance.MEDIUM,
+                    "Port of /health and /metrics; 0 picks a free port, -1 turns the endpoint off.")
+            .define(NAME, Type.STRING, "once-outbox-connector", new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "Engine name; also the producer's client.id prefix.");
+
+    private ConnectorOptions() {
+    }
+
+    /** The definition, for parsing and for the option table. */
+    public static ConfigDef definition() {
+        return DEFINITION;
+    }
+}

@@ -1,0 +1,307 @@
+package io.onceonly.connector.routing;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+import io.onceonly.contracts.wire.OnceHeaders;
+import io.onceonly.contracts.wire.OutboxTopics;
+import io.onceonly.contracts.wire.Violations;
+
+/**
+ * Turns one Debezium change event of the outbox table into the Kafka record of the wire contract
+ * (shared/DESIGN.md), or into a dead letter with a reason, or into nothing (updates, deletes,
+ * heartbeats). Pure: no I/O, so it is tested without servers.
+ */
+public final class OutboxRouter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON_FACTORY = JSON.getFactory();
+    private static final String JSON_SCHEMA = "io.debezium.data.Json";
+
+    private final String topicPrefix;
+    private final String deadLetterTopic;
+    private final String schemaName;
+    private final String tableName;
+    private final OutboxColumns columns;
+
+    /**
+     * @param outboxTable {@code schema.table} of the outbox
+     */
+    public OutboxRouter(String topicPrefix, String deadLetterTopic, String outboxTable, OutboxColumns columns) {
+        this.topicPrefix = topicPrefix;
+        this.deadLetterTopic = deadLetterTopic;
+        int dot = outboxTable.indexOf('.');
+        this.schemaName = outboxTable.substring(0, dot);
+        this.tableName = outboxTable.substring(dot + 1);
+        this.columns = columns;
+    }
+
+    /** Routes one change event. */
+    public Routed route(SourceRecord change) {
+        if (!(change.value() instanceof Struct)) {
+            return new Routed.Skip("tombstone or non-envelope record on " + change.topic());
+        }
+        Struct envelope = (Struct) change.value();
+        Schema schema = envelope.schema();
+        if (schema.field("op") == null || schema.field("source") == null) {
+            return new Routed.Skip("heartbeat or metadata record on " + change.topic());
+        }
+        Struct source = envelope.getStruct("source");
+        if (!schemaName.equals(source.getString("schema")) || !tableName.equals(source.getString("table"))) {
+            return new Routed.Skip("change of " + source.getString("schema") + "." + source.getString("table"));
+        }
+        String op = envelope.getString("op");
+        if (!"c".equals(op) && !"r".equals(op)) {
+            return new Routed.Skip("operation " + op + " on the outbox is ignored");
+        }
+        Struct row = envelope.getStruct("after");
+        long commitMillis = source.getInt64("ts_ms");
+        return routeRow(row, commitMillis);
+    }
+
+    private Routed routeRow(Struct row, long commitMillis) {
+        String id = text(row, columns.id());
+        String aggregateType = text(row, columns.aggregateType());
+        String aggregateId = text(row, columns.aggregateId());
+        String eventType = text(row, columns.eventType());
+        String bizId = text(row, columns.bizId());
+        Instant createdAt;
+        try {
+            createdAt = columns.createdAt().map(c -> instant(row, c)).orElse(null);
+        } catch (DateTimeParseException | IllegalArgumentException e) {
+            return deadLetter(row, aggregateId, id, bizId, commitMillis,
+                    "created-at column " + columns.createdAt().get() + " is not a time: " + e.getMessage());
+        }
+        if (createdAt == null) {
+            createdAt = Instant.ofEpochMilli(commitMillis);
+        }
+
+        if (id == null || id.isBlank()) {
+            return deadLetter(row, aggregateId, id, bizId, commitMillis, "event id (column " + columns.id() + ") is null or blank");
+        }
+        if (!OutboxTopics.isValidAggregateType(aggregateType)) {
+            return deadLetter(row, aggregateId, id, bizId, commitMillis, Violations.describe("aggregate type (column "
+                    + columns.aggregateType() + ")", aggregateType, "cannot be part of a topic name: it must match "
+                    + OutboxTopics.AGGREGATE_TYPE_RULE + "; was the row written without OutboxWriter?"));
+        }
+        String topic = topicPrefix + aggregateType;
+        if (topic.length() > 249) {
+            return deadLetter(row, aggregateId, id, bizId, commitMillis, "topic " + topic.substring(0, 60)
+                    + "... is longer than Kafka's limit of 249 characters");
+        }
+        if (bizId == null || bizId.isBlank()) {
+            return deadLetter(row, aggregateId, id, bizId, commitMillis, "biz-id (column " + columns.bizId()
+                    + ") is null or blank: the dedup stage needs it to drop duplicates");
+        }
+        if (aggregateId == null) {
+            return deadLetter(row, null, id, bizId, commitMillis, "aggregate id (column " + columns.aggregateId()
+                    + ") is null: the record would have no key and lose its per-aggregate order");
+        }
+        if (eventType == null || eventType.isBlank()) {
+            return deadLetter(row, aggregateId, id, bizId, commitMillis, "event type (column " + columns.eventType() + ") is null or blank");
+        }
+        byte[] payload = payloadBytes(row);
+        if (payload == null) {
+            return deadLetter(row, aggregateId, id, bizId, commitMillis, "payload (column " + columns.payload() + ") is null");
+        }
+        if (!isJsonColumn(row, columns.payload())) {
+            String problem = jsonProblem(payload);
+            if (problem != null) {
+                return deadLetter(row, aggregateId, id, bizId, commitMillis, "payload (column " + columns.payload()
+                        + ") is not JSON: " + problem);
+            }
+        }
+
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(OnceHeaders.EVENT_ID, OnceHeaders.text(id));
+        headers.add(OnceHeaders.BIZ_ID, OnceHeaders.text(bizId));
+        headers.add(OnceHeaders.EVENT_TYPE, OnceHeaders.text(eventType));
+        headers.add(OnceHeaders.AGGREGATE_TYPE, OnceHeaders.text(aggregateType));
+        headers.add(OnceHeaders.CREATED_AT, OnceHeaders.text(Long.toString(createdAt.toEpochMilli())));
+        if (columns.headers().isPresent()) {
+            String problem = addExtraHeaders(text(row, columns.headers().get()), headers);
+            if (problem != null) {
+                return deadLetter(row, aggregateId, id, bizId, commitMillis, "headers (column " + columns.headers().get()
+                        + ") " + problem);
+            }
+        }
+        return new Routed.Relay(new ProducerRecord<>(topic, null, aggregateId.getBytes(StandardCharsets.UTF_8), payload, headers),
+                createdAt);
+    }
+
+    private Routed deadLetter(Struct row, String aggregateId, String id, String bizId, long commitMillis, String reason) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(OnceHeaders.ERROR, OnceHeaders.text(reason));
+        if (id != null) {
+            headers.add(OnceHeaders.EVENT_ID, OnceHeaders.text(id));
+        }
+        if (bizId != null) {
+            headers.add(OnceHeaders.BIZ_ID, OnceHeaders.text(bizId));
+        }
+        headers.add(OnceHeaders.CREATED_AT, OnceHeaders.text(Long.toString(commitMillis)));
+        byte[] key = aggregateId == null ? null : aggregateId.getBytes(StandardCharsets.UTF_8);
+        return new Routed.DeadLetter(new ProducerRecord<>(deadLetterTopic, null, key, rowAsJson(row), headers), reason);
+    }
+
+    // The whole row, so that a person can repair and replay it: nothing is lost.
+    private static byte[] rowAsJson(Struct row) {
+        ObjectNode node = JSON.createObjectNode();
+        for (Field field : row.schema().fields()) {
+            Object value = row.get(field);
+            if (value == null) {
+                node.putNull(field.name());
+            } else if (value instanceof ByteBuffer || value instanceof byte[]) {
+                node.put(field.name(), new String(bytes(value), StandardCharsets.UTF_8));
+            } else {
+                node.put(field.name(), value.toString());
+            }
+        }
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a row as JSON", e);
+        }
+    }
+
+    private String addExtraHeaders(String json, RecordHeaders headers) {
+        if (json == null || json.isBlank() || json.equals("null")) {
+            return null;
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            return "is not JSON: " + e.getOriginalMessage();
+        }
+        if (!node.isObject()) {
+            return "must be a JSON object of string values, got " + node.getNodeType();
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> header = it.next();
+            if (OnceHeaders.isReserved(header.getKey())) {
+                return "uses the reserved name " + header.getKey();
+            }
+            JsonNode value = header.getValue();
+            if (value.isContainerNode()) {
+                return "value of " + header.getKey() + " must be a string, got " + value.getNodeType();
+            }
+            if (!value.isNull()) {
+                headers.add(header.getKey(), OnceHeaders.text(value.asText()));
+            }
+        }
+        return null;
+    }
+
+    private static String text(Struct row, String column) {
+        Object value = row.get(column);
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof ByteBuffer || value instanceof byte[]) {
+            return new String(bytes(value), StandardCharsets.UTF_8);
+        }
+        return value.toString();
+    }
+
+    private byte[] payloadBytes(Struct row) {
+        Object value = row.get(columns.payload());
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof ByteBuffer || value instanceof byte[]) {
+            return bytes(value);
+        }
+        // jsonb arrives as its JSON text: use it as it is, never encode it a second time.
+        return value.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static boolean isJsonColumn(Struct row, String column) {
+        Field field = row.schema().field(column);
+        return field != null && JSON_SCHEMA.equals(field.schema().name());
+    }
+
+    private static String jsonProblem(byte[] payload) {
+        try (JsonParser parser = JSON_FACTORY.createParser(payload)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return "it is empty";
+            }
+            parser.skipChildren();
+            if (parser.nextToken() != null) {
+                return "text follows the JSON value";
+            }
+            return null;
+        } catch (JsonProcessingException e) {
+            return e.getOriginalMessage();
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static Instant instant(Struct row, String column) {
+        Object value = row.get(column);
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof String) {
+            return OffsetDateTime.parse((String) value).toInstant();
+        }
+        if (value instanceof java.util.Date) {
+            return ((java.util.Date) value).toInstant();
+        }
+        if (value instanceof Long) {
+            String logical = row.schema().field(column).schema().name();
+            long v = (Long) value;
+            if ("io.debezium.time.MicroTimestamp".equals(logical)) {
+                return Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1000L);
+            }
+            if ("io.debezium.time.NanoTimestamp".equals(logical)) {
+                return Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000_000L), Math.floorMod(v, 1_000_000_000L));
+            }
+            return Instant.ofEpochMilli(v);
+        }
+        throw new IllegalArgumentException("unsupported value " + value.getClass().getSimpleName());
+    }
+
+    private static byte[] bytes(Object value) {
+        if (value instanceof byte[]) {
+            return (byte[]) value;
+        }
+        ByteBuffer buffer = ((ByteBuffer) value).duplicate();
+        byte[] out = new byte[buffer.remaining()];
+        buffer.get(out);
+        return out;
+    }
+
+    /** What the router works with, for the start-up log line. */
+    public Map<String, Object> describe() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("table", schemaName + "." + tableName);
+        d.put("topicPrefix", topicPrefix);
+        d.put("deadLetterTopic", deadLetterTopic);
+        d.put("columns", columns.byOption());
+        return d;
+    }
+}

@@ -1,0 +1,60 @@
+package io.onceonly.connector.source;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import io.onceonly.connector.config.ConnectorConfig;
+
+/**
+ * The Debezium engine and PostgreSQL connector settings derived from the connector's options;
+ * {@code debezium.*} options are applied last and win.
+ */
+public final class EngineProperties {
+
+    private EngineProperties() {
+    }
+
+    public static Properties of(ConnectorConfig config) {
+        Properties p = new Properties();
+        p.setProperty("name", config.name());
+        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.setProperty("plugin.name", "pgoutput");
+        p.setProperty("database.hostname", config.databaseHost());
+        p.setProperty("database.port", Integer.toString(config.databasePort()));
+        p.setProperty("database.user", config.databaseUser());
+        p.setProperty("database.password", config.databasePassword());
+        p.setProperty("database.dbname", config.databaseName());
+        // Debezium's logical server name; it names nothing we publish (records go where the router says).
+        p.setProperty("topic.prefix", config.name());
+        p.setProperty("slot.name", config.slotName());
+        p.setProperty("publication.name", config.publicationName());
+        // SourceDatabase creates or checks the publication, with errors that name our options.
+        p.setProperty("publication.autocreate.mode", "disabled");
+        List<String> tables = new ArrayList<>();
+        tables.add(config.outboxTable());
+        config.heartbeatTable().ifPresent(tables::add);
+        p.setProperty("table.include.list", String.join(",", tables));
+        p.setProperty("snapshot.mode", config.snapshotMode());
+        // Only inserts are events; updates and deletes (delete-after-insert mode) are not even decoded into records.
+        p.setProperty("skipped.operations", "u,d,t");
+        p.setProperty("tombstones.on.delete", "false");
+        p.setProperty("poll.interval.ms", Integer.toString(config.pollIntervalMs()));
+        p.setProperty("heartbeat.interval.ms", Integer.toString(config.heartbeatIntervalMs()));
+        SourceDatabase.heartbeatQuery(config).ifPresent(q -> p.setProperty("heartbeat.action.query", q));
+        p.setProperty("offset.flush.interval.ms", Long.toString(config.offsetFlushIntervalMs()));
+        if ("kafka".equals(config.offsetStorage())) {
+            p.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+            p.setProperty("offset.storage.topic", config.offsetTopic());
+            p.setProperty("offset.storage.partitions", "1");
+            p.setProperty("offset.storage.replication.factor", Short.toString(config.offsetTopicReplicationFactor()));
+            // The offset store is a Kafka client too: it gets the producer's connection and security settings.
+            config.kafka().forEach(p::setProperty);
+        } else {
+            p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+            p.setProperty("offset.storage.file.filename", config.offsetFile());
+        }
+        config.debezium().forEach(p::setProperty);
+        return p;
+    }
+}
