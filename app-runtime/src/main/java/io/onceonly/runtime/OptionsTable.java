@@ -3,6 +3,7 @@ package io.onceonly.runtime;
 import java.util.List;
 
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.types.Password;
 
 /** Prints an app's options as a Markdown table: option, default, meaning (also what {@code --list-options} shows). */
 public final class OptionsTable {
@@ -34,6 +35,9 @@ public final class OptionsTable {
             return "(required)";
         }
         Object value = key.defaultValue;
+        if (value instanceof Password) {
+            value = ((Password) value).value();
+        }
         if (value == null || value.toString().isEmpty()) {
             return "(empty)";
         }

@@ -154,13 +154,7 @@ public final class OutboxConnector implements AutoCloseable {
     @Override
     public void close() {
         long started = System.nanoTime();
-        try {
-            if (engine != null) {
-                engine.close();
-            }
-        } catch (IOException e) {
-            LOG.warn("the Debezium engine did not close cleanly: {}", e.toString());
-        }
+        closeEngine();
         engineThread.shutdown();
         try {
             if (!engineThread.awaitTermination(30, TimeUnit.SECONDS)) {
@@ -177,6 +171,34 @@ public final class OutboxConnector implements AutoCloseable {
         }
         LOG.info("outbox connector stopped in {} ms: {} events relayed, {} dead-lettered, {} resends",
                 (System.nanoTime() - started) / 1_000_000, metrics.relayedCount(), metrics.deadLetteredCount(), metrics.retryCount());
+    }
+
+    // The engine refuses close() while its task is still starting: a SIGTERM right after start must wait for that.
+    private void closeEngine() {
+        if (engine == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                engine.close();
+                return;
+            } catch (IllegalStateException e) {
+                if (finished.isDone() || System.nanoTime() > deadline) {
+                    LOG.debug("engine close: {}", e.toString());
+                    return;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            } catch (IOException e) {
+                LOG.warn("the Debezium engine did not close cleanly: {}", e.toString());
+                return;
+            }
+        }
     }
 
     private static void createParent(Path file) {

@@ -49,6 +49,11 @@ final class OutboxLoad {
 
     /** Writes {@code events} over {@code aggregates} from {@code threads} writers; returns when all committed. */
     List<Written> write(int events, int aggregates, int threads, int maxPerTransaction) throws Exception {
+        return write(events, aggregates, threads, maxPerTransaction, 0);
+    }
+
+    /** As {@link #write(int, int, int, int)}, each writer pausing {@code pauseMillis} between transactions. */
+    List<Written> write(int events, int aggregates, int threads, int maxPerTransaction, long pauseMillis) throws Exception {
         AtomicInteger remaining = new AtomicInteger(events);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -62,6 +67,9 @@ final class OutboxLoad {
                             return null;
                         }
                         transaction(Math.min(size, left), aggregates);
+                        if (pauseMillis > 0) {
+                            Thread.sleep(pauseMillis);
+                        }
                     }
                 }));
             }
@@ -71,7 +79,14 @@ final class OutboxLoad {
         } finally {
             pool.shutdownNow();
         }
-        return new ArrayList<>(committed);
+        return committed();
+    }
+
+    /** The events committed so far. */
+    List<Written> committed() {
+        synchronized (committed) {
+            return new ArrayList<>(committed);
+        }
     }
 
     private void transaction(int size, int aggregates) throws SQLException {

@@ -1,0 +1,114 @@
+package io.onceonly.connector.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+import io.onceonly.connector.source.EngineProperties;
+import io.onceonly.runtime.AppOptions;
+
+class ConnectorConfigTest {
+
+    private static Map<String, String> minimal() {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("database.url", "jdbc:postgresql://db.internal:6543/shop?sslmode=require");
+        o.put("database.user", "relay");
+        o.put("database.password", "s3cret");
+        o.put("kafka.bootstrap.servers", "kafka:9092");
+        return o;
+    }
+
+    private static ConnectorConfig config(Map<String, String> options) {
+        return ConnectorConfig.from(AppOptions.load(options.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new), Map.of()));
+    }
+
+    @Test
+    void derivesTheEngineSettingsFromTheOptions() {
+        Map<String, String> options = minimal();
+        options.put("debezium.max.batch.size", "4096");
+        options.put("kafka.linger.ms", "1");
+        ConnectorConfig config = config(options);
+        Properties engine = EngineProperties.of(config);
+
+        assertThat(config.databaseHost()).isEqualTo("db.internal");
+        assertThat(config.databasePort()).isEqualTo(6543);
+        assertThat(config.databaseName()).isEqualTo("shop");
+        assertThat(engine.getProperty("plugin.name")).isEqualTo("pgoutput");
+        assertThat(engine.getProperty("table.include.list")).isEqualTo("public.outbox,public.once_heartbeat");
+        assertThat(engine.getProperty("snapshot.mode")).isEqualTo("initial");
+        assertThat(engine.getProperty("skipped.operations")).isEqualTo("u,d,t");
+        assertThat(engine.getProperty("heartbeat.action.query")).contains("public.once_heartbeat");
+        assertThat(engine.getProperty("offset.storage")).endsWith("KafkaOffsetBackingStore");
+        assertThat(engine.getProperty("bootstrap.servers")).isEqualTo("kafka:9092");
+        assertThat(engine.getProperty("max.batch.size")).isEqualTo("4096");
+        assertThat(config.describe()).contains("database.password=[hidden]").doesNotContain("s3cret");
+    }
+
+    @Test
+    void aMissingRequiredOptionIsNamed() {
+        Map<String, String> options = minimal();
+        options.remove("database.url");
+        assertThatThrownBy(() -> config(options)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("database.url");
+
+        Map<String, String> noKafka = minimal();
+        noKafka.remove("kafka.bootstrap.servers");
+        assertThatThrownBy(() -> config(noKafka)).hasMessageContaining("kafka.bootstrap.servers")
+                .hasMessageContaining("ONCE_KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    @Test
+    void badValuesAreNamedWithWhatIsExpected() {
+        Map<String, String> url = minimal();
+        url.put("database.url", "postgres://db/shop");
+        assertThatThrownBy(() -> config(url)).hasMessageContaining("database.url").hasMessageContaining("jdbc:postgresql://host:5432/dbname");
+
+        Map<String, String> slot = minimal();
+        slot.put("slot.name", "Outbox-Slot");
+        assertThatThrownBy(() -> config(slot)).hasMessageContaining("slot.name").hasMessageContaining("lower-case");
+
+        Map<String, String> poll = minimal();
+        poll.put("poll.interval.ms", "soon");
+        assertThatThrownBy(() -> config(poll)).hasMessageContaining("poll.interval.ms");
+
+        Map<String, String> unknown = minimal();
+        unknown.put("batch.size", "10");
+        assertThatThrownBy(() -> config(unknown)).hasMessageContaining("batch.size").hasMessageContaining("is not an option");
+    }
+
+    @Test
+    void producerSettingsThatBreakOrderOrDedupAreRefused() {
+        Map<String, String> acks = minimal();
+        acks.put("kafka.acks", "1");
+        assertThatThrownBy(() -> config(acks)).hasMessageContaining("kafka.acks").hasMessageContaining("must be all");
+
+        Map<String, String> idempotence = minimal();
+        idempotence.put("kafka.enable.idempotence", "false");
+        assertThatThrownBy(() -> config(idempotence)).hasMessageContaining("kafka.enable.idempotence");
+
+        Map<String, String> inFlight = minimal();
+        inFlight.put("kafka.max.in.flight.requests.per.connection", "6");
+        assertThatThrownBy(() -> config(inFlight)).hasMessageContaining("1 to 5");
+    }
+
+    @Test
+    void theFileOffsetStoreIsForLocalRuns() {
+        Map<String, String> options = minimal();
+        options.put("offset.storage", "file");
+        options.put("offset.storage.file", "/tmp/relay.offsets");
+        Properties engine = EngineProperties.of(config(options));
+
+        assertThat(engine.getProperty("offset.storage")).endsWith("FileOffsetBackingStore");
+        assertThat(engine.getProperty("offset.storage.file.filename")).isEqualTo("/tmp/relay.offsets");
+
+        options.put("offset.storage", "jdbc");
+        assertThatThrownBy(() -> config(options)).hasMessageContaining("offset.storage");
+    }
+}
