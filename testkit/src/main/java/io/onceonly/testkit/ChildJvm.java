@@ -3,6 +3,9 @@ package io.onceonly.testkit;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,8 +42,7 @@ public final class ChildJvm implements AutoCloseable {
         command.add("-Xmx512m");
         command.add("-XX:+UseSerialGC");
         command.add("-cp");
-        // Surefire runs tests through a booter jar; this property has the real class path.
-        command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")).replace(' ', File.pathSeparatorChar));
+        command.add(classPath());
         command.add(mainClass);
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -52,6 +54,29 @@ public final class ChildJvm implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start child JVM " + name, e);
         }
+    }
+
+    // Surefire runs tests through a booter jar and names the real class path in a property; exec:java
+    // runs in Maven's JVM with the project's class path in the context class loader.
+    private static String classPath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        if (surefire != null) {
+            return surefire.replace(' ', File.pathSeparatorChar);
+        }
+        if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader) {
+            List<String> entries = new ArrayList<>();
+            for (URL url : loader.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (URISyntaxException | IllegalArgumentException e) {
+                    throw new IllegalStateException("class path entry " + url + " is not a file", e);
+                }
+            }
+            if (!entries.isEmpty()) {
+                return String.join(File.pathSeparator, entries);
+            }
+        }
+        return System.getProperty("java.class.path");
     }
 
     /** SIGKILL, and wait until the process is gone. */
@@ -90,6 +115,11 @@ public final class ChildJvm implements AutoCloseable {
     /** Whether the process runs. */
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** The child's process id. */
+    public long pid() {
+        return process.pid();
     }
 
     /** The file the child's output goes to. */

@@ -98,9 +98,10 @@ public final class ConnectorOptions {
                     Importance.MEDIUM, "initial: on the very first start, rows already in the outbox are relayed"
                             + " before streaming, so nothing committed before the slot existed is skipped."
                             + " no_data: stream only from the slot's creation.")
-            .define(POLL_INTERVAL_MS, Type.INT, 20, Range.between(1, 60_000), Importance.MEDIUM,
-                    "How long Debezium waits when there is nothing to read. Adds up to this much latency when"
-                            + " traffic is sparse; smaller costs idle CPU (5 ms: about 19% of a core here).")
+            .define(POLL_INTERVAL_MS, Type.INT, 10, Range.between(1, 60_000), Importance.MEDIUM,
+                    "How long Debezium's PostgreSQL reader sleeps when the slot has nothing new: adds up to this"
+                            + " much latency, and each wake-up costs idle CPU. Measured here: 10 ms gives commit-to-Kafka"
+                            + " p99 under 50 ms; 500 ms (Debezium's default) idles at 2% of a core but adds up to 1 s.")
             .define(HEARTBEAT_INTERVAL_MS, Type.INT, 10_000, Range.atLeast(0), Importance.MEDIUM,
                     "Heartbeat period; 0 turns heartbeats off. With heartbeat.table, keeps the slot advancing"
                             + " while only other tables are written, so the server does not keep WAL forever.")

@@ -1,0 +1,57 @@
+package io.onceonly.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/** The rows of a run: printed as a table, written as JSON and Markdown. */
+final class Results {
+
+    private final List<Row> rows = new ArrayList<>();
+    private final Instant started = Instant.now();
+
+    synchronized void add(Row row) {
+        rows.add(row);
+    }
+
+    synchronized String table() {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%-22s %-42s %-16s %12s  %s%n", "figure", "setting", "metric", "value", "note"));
+        for (Row r : rows) {
+            out.append(String.format(Locale.ROOT, "%-22s %-42s %-16s %12.2f  %s%n", r.figure(), r.setting(), r.metric(), r.value(), r.note()));
+        }
+        return out.toString();
+    }
+
+    synchronized void write(Path dir, boolean quick) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("started", started.toString());
+        json.put("quick", quick);
+        json.put("machine", machine());
+        json.put("rows", rows);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("results.json").toFile(), json);
+        StringBuilder md = new StringBuilder("# Once benchmark results\n\n")
+                .append("Run ").append(started).append(quick ? " (quick)" : "").append(" on ").append(machine()).append(".\n\n")
+                .append("| figure | setting | metric | value | note |\n|---|---|---|---:|---|\n");
+        for (Row r : rows) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %s |%n", r.figure(), r.setting(), r.metric(), r.value(), r.note()));
+        }
+        Files.writeString(dir.resolve("results.md"), md);
+    }
+
+    static String machine() {
+        return Runtime.getRuntime().availableProcessors() + " cores, " + (Runtime.getRuntime().maxMemory() >> 20)
+                + " MiB max heap, Java " + System.getProperty("java.version") + ", " + System.getProperty("os.name")
+                + " " + System.getProperty("os.arch");
+    }
+}
