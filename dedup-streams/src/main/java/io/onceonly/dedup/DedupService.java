@@ -1,0 +1,158 @@
+package io.onceonly.dedup;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.onceonly.dedup.config.DedupConfig;
+import io.onceonly.dedup.lookup.BizIdLookup;
+import io.onceonly.dedup.topology.DedupMetrics;
+import io.onceonly.dedup.topology.DedupTopology;
+import io.onceonly.runtime.HealthReport;
+import io.onceonly.runtime.OpsServer;
+
+/**
+ * The running dedup app: Kafka Streams with the dedup topology, the operations endpoint and the
+ * lookup API. A stream thread's unexpected error shuts the instance down (health DOWN, exit 1):
+ * under exactly-once a restart resumes from the last commit, where a replaced thread would meet
+ * the same error again.
+ */
+public final class DedupService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DedupService.class);
+
+    private final DedupConfig config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final DedupMetrics metrics = new DedupMetrics(registry);
+    private KafkaStreams streams;
+    private OpsServer ops;
+    private KafkaStreamsMetrics streamsMetrics;
+
+    public DedupService(DedupConfig config) {
+        this.config = config;
+    }
+
+    /** Starts Kafka Streams and the HTTP endpoint; returns without waiting for RUNNING. */
+    public DedupService start() {
+        LookupRoute lookup = new LookupRoute();
+        Optional<HostInfo> self = Optional.empty();
+        if (config.httpPort() >= 0) {
+            ops = OpsServer.start(config.httpPort(), this::health, registry, Map.of(BizIdLookup.PATH, lookup));
+            self = Optional.of(new HostInfo(config.httpHost(), ops.port()));
+        }
+        streams = new KafkaStreams(DedupTopology.build(config, metrics),
+                config.streamsProperties(self.map(h -> h.host() + ":" + h.port())));
+        streams.setUncaughtExceptionHandler(error -> {
+            LOG.error("a stream thread failed; shutting this instance down: {}", error.toString(), error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
+        self.ifPresent(host -> lookup.delegate = new BizIdLookup(streams, host, config.repartition()));
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        Gauge.builder("once.dedup.store.entries.estimate", this, DedupService::storeEntries)
+                .description("RocksDB's estimate of the biz-ids in this instance's stores").register(registry);
+        streams.start();
+        LOG.info("dedup app {} started: inputs {}, {} ({}), retention {}{}", config.applicationId(),
+                config.inputPattern().map(p -> "/" + p.pattern() + "/").orElse(config.inputTopics().toString()),
+                config.processingGuarantee(), config.repartition() ? "repartitioned by biz-id" : "keyed as produced",
+                config.retention(), ops == null ? "" : ", HTTP on port " + ops.port());
+        return this;
+    }
+
+    private double storeEntries() {
+        double sum = 0;
+        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends Metric> m : streams.metrics().entrySet()) {
+            if (m.getKey().name().equals("estimate-num-keys") && m.getKey().tags().containsValue(DedupTopology.STORE)
+                    && m.getValue().metricValue() instanceof Number n) {
+                sum += n.doubleValue();
+            }
+        }
+        return sum;
+    }
+
+    /** What {@code /health} reports: UP while RUNNING or REBALANCING. */
+    public HealthReport health() {
+        KafkaStreams.State state = streams == null ? KafkaStreams.State.CREATED : streams.state();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("streams", state.name());
+        details.put("recordsIn", metrics.inCount());
+        details.put("forwarded", metrics.forwardedCount());
+        details.put("duplicates", metrics.duplicateCount());
+        details.put("deadLettered", metrics.deadLetteredCount());
+        return new HealthReport(state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING, details);
+    }
+
+    /** Waits until Kafka Streams is RUNNING. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (streams.state() == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (!streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        return false;
+    }
+
+    /** The Kafka Streams state. */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public DedupMetrics metrics() {
+        return metrics;
+    }
+
+    /** The HTTP port, or -1 when off. */
+    public int httpPort() {
+        return ops == null ? -1 : ops.port();
+    }
+
+    @Override
+    public void close() {
+        long started = System.nanoTime();
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(60));
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        if (ops != null) {
+            ops.close();
+        }
+        LOG.info("dedup app stopped in {} ms: {} in, {} forwarded, {} duplicates, {} dead-lettered",
+                (System.nanoTime() - started) / 1_000_000, metrics.inCount(), metrics.forwardedCount(),
+                metrics.duplicateCount(), metrics.deadLetteredCount());
+    }
+
+    /** The lookup route exists before Kafka Streams does (its port goes into application.server). */
+    private static final class LookupRoute implements com.sun.net.httpserver.HttpHandler {
+        private volatile BizIdLookup delegate;
+
+        @Override
+        public void handle(com.sun.net.httpserver.HttpExchange exchange) throws java.io.IOException {
+            if (delegate == null) {
+                OpsServer.respondJson(exchange, 503, Map.of("error", "starting"));
+                return;
+            }
+            delegate.handle(exchange);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package io.onceonly.dedup.config;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+
+import io.onceonly.contracts.wire.OutboxTopics;
+import io.onceonly.dedup.topology.BoundedMemoryRocksDBConfig;
+import io.onceonly.runtime.AppOptions;
+import io.onceonly.runtime.EffectiveConfig;
+
+/** The dedup app's configuration: parsed and checked once at start, immutable afterwards. */
+public final class DedupConfig {
+
+    private final AbstractConfig options;
+    private final Map<String, String> kafka;
+    private final OutputTopics outputs;
+
+    private DedupConfig(AbstractConfig options, Map<String, String> kafka) {
+        this.options = options;
+        this.kafka = Map.copyOf(kafka);
+        this.outputs = new OutputTopics(options.getString(DedupOptions.INPUT_PREFIX), options.getString(DedupOptions.OUTPUT_PREFIX),
+                OutputTopics.parseMapping(DedupOptions.OUTPUT_MAPPING, options.getList(DedupOptions.OUTPUT_MAPPING)));
+        if (kafka.getOrDefault(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "").isBlank()) {
+            throw new ConfigException("kafka.bootstrap.servers", null, "is required: the Kafka cluster, like localhost:9092"
+                    + " (environment: " + AppOptions.envName("kafka.bootstrap.servers") + ")");
+        }
+        for (String reserved : List.of(StreamsConfig.APPLICATION_ID_CONFIG, StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.STATE_DIR_CONFIG)) {
+            if (kafka.containsKey(reserved)) {
+                throw new ConfigException("kafka." + reserved, kafka.get(reserved), "is set by the option " + reserved + "; use that instead");
+            }
+        }
+        inputPattern().ifPresent(this::refuseOwnOutputs);
+    }
+
+    /**
+     * Builds the configuration from the app's options.
+     *
+     * @throws ConfigException naming the option that is missing or wrong
+     */
+    public static DedupConfig from(AppOptions app) {
+        Map<String, String> own = new LinkedHashMap<>();
+        app.values().forEach((name, value) -> {
+            if (!name.startsWith(DedupOptions.KAFKA_PREFIX)) {
+                if (!DedupOptions.definition().names().contains(name)) {
+                    throw new ConfigException(name, value, "is not an option of the dedup app; see --list-options"
+                            + " (Kafka Streams settings go under kafka.*)");
+                }
+                own.put(name, value);
+            }
+        });
+        return new DedupConfig(new AbstractConfig(DedupOptions.definition(), own, false), app.withPrefix(DedupOptions.KAFKA_PREFIX));
+    }
+
+    // A pattern that matched the app's own outputs would feed them back in: every record a "duplicate" of itself.
+    private void refuseOwnOutputs(Pattern pattern) {
+        List<String> own = new java.util.ArrayList<>();
+        own.add(deadLetterTopic());
+        own.add(outputs.outputPrefix() + "payment");
+        own.add(OutboxTopics.duplicatesOf(outputs.outputPrefix() + "payment"));
+        outputs.mapping().values().forEach(out -> {
+            own.add(out);
+            own.add(OutboxTopics.duplicatesOf(out));
+        });
+        for (String topic : own) {
+            if (pattern.matcher(topic).matches()) {
+                throw new ConfigException(DedupOptions.INPUT_PATTERN, pattern.pattern(), "matches the app's own output topic "
+                        + topic + "; narrow the pattern or change output.prefix / output.mapping / dead-letter.topic");
+            }
+        }
+        if (pattern.matcher(OutboxTopics.CONNECTOR_DEAD_LETTER).matches()) {
+            throw new ConfigException(DedupOptions.INPUT_PATTERN, pattern.pattern(), "matches the connector's dead-letter topic "
+                    + OutboxTopics.CONNECTOR_DEAD_LETTER + ", whose records are not events");
+        }
+    }
+
+    /** The Kafka Streams properties: the app's own settings, then {@code kafka.*}. */
+    public Properties streamsProperties(Optional<String> applicationServer) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class.getName());
+        // The topology has no global stores; this only silences Streams' start-up warning about them.
+        p.put("processing.exception.handler.global.enabled", "true");
+        p.put(BoundedMemoryRocksDBConfig.BLOCK_CACHE_BYTES, Long.toString(options.getLong(DedupOptions.BLOCK_CACHE_BYTES)));
+        p.put(BoundedMemoryRocksDBConfig.WRITE_BUFFER_BYTES, Long.toString(options.getLong(DedupOptions.WRITE_BUFFER_BYTES)));
+        p.putAll(kafka);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir());
+        applicationServer.ifPresent(server -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server));
+        return p;
+    }
+
+    public String applicationId() {
+        return options.getString(DedupOptions.APPLICATION_ID);
+    }
+
+    public List<String> inputTopics() {
+        return options.getList(DedupOptions.INPUT_TOPICS);
+    }
+
+    /** The input pattern, when no input topics are listed. */
+    public Optional<Pattern> inputPattern() {
+        return inputTopics().isEmpty() ? Optional.of(Pattern.compile(options.getString(DedupOptions.INPUT_PATTERN))) : Optional.empty();
+    }
+
+    public OutputTopics outputs() {
+        return outputs;
+    }
+
+    public boolean duplicatesEnabled() {
+        return options.getBoolean(DedupOptions.DUPLICATES_ENABLED);
+    }
+
+    public String deadLetterTopic() {
+        return options.getString(DedupOptions.DEAD_LETTER_TOPIC);
+    }
+
+    /** {@code header}, or the JSON pointer the biz-id is read from. */
+    public String bizIdSource() {
+        return options.getString(DedupOptions.BIZ_ID_SOURCE);
+    }
+
+    public boolean repartition() {
+        return options.getBoolean(DedupOptions.REPARTITION);
+    }
+
+    public Duration retention() {
+        return Duration.ofMillis(options.getLong(DedupOptions.RETENTION_MS));
+    }
+
+    public String processingGuarantee() {
+        return options.getString(DedupOptions.PROCESSING_GUARANTEE);
+    }
+
+    public String stateDir() {
+        return options.getString(DedupOptions.STATE_DIR);
+    }
+
+    public int httpPort() {
+        return options.getInt(DedupOptions.HTTP_PORT);
+    }
+
+    public String httpHost() {
+        return options.getString(DedupOptions.HTTP_HOST);
+    }
+
+    public long blockCacheBytes() {
+        return options.getLong(DedupOptions.BLOCK_CACHE_BYTES);
+    }
+
+    public long writeBufferBytes() {
+        return options.getLong(DedupOptions.WRITE_BUFFER_BYTES);
+    }
+
+    /** Kafka Streams settings given under {@code kafka.*}, prefix removed. */
+    public Map<String, String> kafka() {
+        return kafka;
+    }
+
+    /** The effective configuration for the start-up log line, secrets hidden. */
+    public String describe() {
+        Map<String, Object> all = new LinkedHashMap<>(options.values());
+        kafka.forEach((k, v) -> all.put(DedupOptions.KAFKA_PREFIX + k, v));
+        return EffectiveConfig.describe(all);
+    }
+}

@@ -1,0 +1,65 @@
+package io.onceonly.dedup.topology;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/** The dedup app's meters; Prometheus names get the {@code once_dedup_} prefix. Shared by all tasks. */
+public final class DedupMetrics {
+
+    private final Counter in;
+    private final Counter forwarded;
+    private final Counter duplicates;
+    private final Counter deadLettered;
+    private final Timer lag;
+
+    public DedupMetrics(MeterRegistry registry) {
+        this.in = Counter.builder("once.dedup.records.in").description("Records read from the input topics").register(registry);
+        this.forwarded = Counter.builder("once.dedup.records.forwarded").description("First occurrences forwarded").register(registry);
+        this.duplicates = Counter.builder("once.dedup.records.duplicates").description("Duplicates dropped").register(registry);
+        this.deadLettered = Counter.builder("once.dedup.records.dead.lettered")
+                .description("Records without a usable biz-id, sent to the dead-letter topic").register(registry);
+        this.lag = Timer.builder("once.dedup.created.to.forward")
+                .description("From the outbox row's created_at (once-created-at) to the forward")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+    }
+
+    void in() {
+        in.increment();
+    }
+
+    void forwarded(long createdAtMillis, long nowMillis) {
+        forwarded.increment();
+        if (createdAtMillis > 0) {
+            lag.record(Math.max(0, nowMillis - createdAtMillis), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void duplicate() {
+        duplicates.increment();
+    }
+
+    void deadLettered() {
+        deadLettered.increment();
+    }
+
+    public long forwardedCount() {
+        return (long) forwarded.count();
+    }
+
+    public long duplicateCount() {
+        return (long) duplicates.count();
+    }
+
+    public long deadLetteredCount() {
+        return (long) deadLettered.count();
+    }
+
+    public long inCount() {
+        return (long) in.count();
+    }
+}

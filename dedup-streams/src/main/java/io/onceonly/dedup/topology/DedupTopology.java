@@ -1,0 +1,59 @@
+package io.onceonly.dedup.topology;
+
+import java.time.Duration;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+import io.onceonly.contracts.serde.JsonSerde;
+import io.onceonly.dedup.config.DedupConfig;
+
+/**
+ * The one topology of the dedup app:
+ * <pre>
+ * inputs (list or pattern) ─[repartition by biz-id, optional]─► dedup (biz-id window store) ─► output | output.duplicates | dead letter
+ * </pre>
+ * Keys, values and headers travel as bytes: what is forwarded is exactly what was read.
+ */
+public final class DedupTopology {
+
+    /** The biz-id store, also queried by the lookup API. */
+    public static final String STORE = "biz-id-store";
+
+    private DedupTopology() {
+    }
+
+    public static Topology build(DedupConfig config, DedupMetrics metrics) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(store(config.retention()));
+        Consumed<byte[], byte[]> consumed = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("input");
+        KStream<byte[], byte[]> input = config.inputPattern().isPresent()
+                ? builder.stream(config.inputPattern().get(), consumed)
+                : builder.stream(config.inputTopics(), consumed);
+        BizIdReader reader = new BizIdReader(config.bizIdSource());
+        if (config.repartition()) {
+            input = input.process(() -> new RekeyByBizId(reader), Named.as("rekey-by-biz-id"))
+                    .repartition(Repartitioned.<byte[], byte[]>as("by-biz-id")
+                            .withKeySerde(Serdes.ByteArray()).withValueSerde(Serdes.ByteArray()));
+        }
+        input.process(() -> new DedupProcessor(reader, config.outputs(), config.deadLetterTopic(), config.duplicatesEnabled(),
+                                config.repartition(), config.retention().toMillis(), metrics), Named.as("dedup"), STORE)
+                .to((key, value, context) -> Destination.get(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("outputs"));
+        return builder.build();
+    }
+
+    private static StoreBuilder<WindowStore<String, FirstSeen>> store(Duration retention) {
+        // Window size 1 ms: each biz-id is one point in time; retention bounds how long it is remembered.
+        return Stores.windowStoreBuilder(Stores.persistentWindowStore(STORE, retention, Duration.ofMillis(1), false),
+                Serdes.String(), new JsonSerde<>(FirstSeen.class));
+    }
+}

@@ -1,0 +1,19 @@
+package io.onceonly.dedup.topology;
+
+/**
+ * What the store remembers of a biz-id's first occurrence.
+ *
+ * @param eventId its {@code once-event-id} (may be null for records without one)
+ * @param firstSeenAt when it was forwarded, epoch milliseconds
+ * @param topic the input topic it came from
+ * @param partition its input partition
+ * @param offset its input offset: with topic and partition, tells the same record re-read after a
+ *     crash (forwarded again) from a true duplicate (dropped)
+ */
+public record FirstSeen(String eventId, long firstSeenAt, String topic, int partition, long offset) {
+
+    /** Whether {@code topic/partition/offset} is this very record. */
+    public boolean isSameRecord(String otherTopic, int otherPartition, long otherOffset) {
+        return offset == otherOffset && partition == otherPartition && topic.equals(otherTopic);
+    }
+}

@@ -1,0 +1,82 @@
+package io.onceonly.dedup;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.Future;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import io.onceonly.contracts.wire.EventMetadata;
+import io.onceonly.testkit.KafkaService;
+
+/**
+ * Input for dedup tests: records as the connector writes them, where a share are copies of an
+ * earlier record's biz-id under the same key (a relay resend keeps the event id, a business resend
+ * gets a new one). Remembers which biz-ids are unique and how many copies each has.
+ */
+final class DedupLoad {
+
+    final List<String> uniqueBizIds = new ArrayList<>();
+    final Map<String, Integer> duplicateCopies = new HashMap<>();
+    private final Random random = new Random(42);
+
+    /** Produces {@code total} records to {@code topic}, {@code duplicateShare} of them duplicates. */
+    void produce(KafkaService kafka, String topic, int total, double duplicateShare, long pauseEvery, long pauseMillis)
+            throws Exception {
+        Properties props = kafka.clientProperties();
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        List<String> keys = new ArrayList<>();
+        List<UUID> eventIds = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            Future<RecordMetadata> last = null;
+            for (int i = 0; i < total; i++) {
+                boolean duplicate = !uniqueBizIds.isEmpty() && random.nextDouble() < duplicateShare;
+                String bizId;
+                String key;
+                UUID eventId;
+                if (duplicate) {
+                    int original = random.nextInt(uniqueBizIds.size());
+                    bizId = uniqueBizIds.get(original);
+                    key = keys.get(original);
+                    eventId = random.nextBoolean() ? eventIds.get(original) : UUID.randomUUID();
+                    duplicateCopies.merge(bizId, 1, Integer::sum);
+                } else {
+                    bizId = "pay-" + i;
+                    key = "acct-" + random.nextInt(1_000);
+                    eventId = UUID.randomUUID();
+                    uniqueBizIds.add(bizId);
+                    keys.add(key);
+                    eventIds.add(eventId);
+                }
+                RecordHeaders headers = new RecordHeaders();
+                new EventMetadata(eventId, bizId, "PaymentCompleted", "payment", Instant.now()).writeTo(headers);
+                byte[] value = ("{\"paymentId\":\"" + bizId + "\",\"amountCents\":1999}").getBytes(StandardCharsets.UTF_8);
+                last = producer.send(new ProducerRecord<>(topic, null, key.getBytes(StandardCharsets.UTF_8), value, headers));
+                if (pauseEvery > 0 && i % pauseEvery == pauseEvery - 1) {
+                    Thread.sleep(pauseMillis);
+                }
+            }
+            producer.flush();
+            if (last != null) {
+                last.get();
+            }
+        }
+    }
+
+    int duplicates() {
+        return duplicateCopies.values().stream().mapToInt(Integer::intValue).sum();
+    }
+}

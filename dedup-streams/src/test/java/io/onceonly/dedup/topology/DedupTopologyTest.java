@@ -1,0 +1,195 @@
+package io.onceonly.dedup.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.onceonly.contracts.wire.EventMetadata;
+import io.onceonly.contracts.wire.OnceHeaders;
+import io.onceonly.dedup.config.DedupConfig;
+import io.onceonly.runtime.AppOptions;
+
+/** The topology against TopologyTestDriver: no broker, record time under the test's control. */
+class DedupTopologyTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    private static final Duration RETENTION = Duration.ofDays(7);
+
+    private TopologyTestDriver driver;
+    private DedupMetrics metrics;
+    private TestInputTopic<byte[], byte[]> payments;
+    private TestInputTopic<byte[], byte[]> orders;
+    private TestOutputTopic<byte[], byte[]> cards;
+    private TestOutputTopic<byte[], byte[]> duplicates;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    private void start(String... extra) {
+        List<String> args = new ArrayList<>(List.of("--kafka.bootstrap.servers=unused:9092",
+                "--input.topics=outbox.payment,outbox.order", "--output.mapping=outbox.payment:card.issue-requests"));
+        args.addAll(List.of(extra));
+        DedupConfig config = DedupConfig.from(AppOptions.load(args.toArray(new String[0]), Map.of()));
+        metrics = new DedupMetrics(new SimpleMeterRegistry());
+        Properties props = config.streamsProperties(java.util.Optional.empty());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/once-ttd-" + UUID.randomUUID());
+        driver = new TopologyTestDriver(DedupTopology.build(config, metrics), props, T0);
+        ByteArraySerializer ser = new ByteArraySerializer();
+        ByteArrayDeserializer de = new ByteArrayDeserializer();
+        payments = driver.createInputTopic("outbox.payment", ser, ser);
+        orders = driver.createInputTopic("outbox.order", ser, ser);
+        cards = driver.createOutputTopic("card.issue-requests", de, de);
+        duplicates = driver.createOutputTopic("card.issue-requests.duplicates", de, de);
+        deadLetters = driver.createOutputTopic("dedup.dead-letter", de, de);
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    private static TestRecord<byte[], byte[]> event(String key, String bizId, Instant at) {
+        RecordHeaders headers = new RecordHeaders();
+        new EventMetadata(UUID.randomUUID(), bizId, "PaymentCompleted", "payment", at).writeTo(headers);
+        headers.add("traceparent", "00-abc-01".getBytes(StandardCharsets.UTF_8));
+        return new TestRecord<>(bytes(key), bytes("{\"paymentId\":\"" + bizId + "\"}"), headers, at);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theFirstOccurrenceIsForwardedUnchanged() {
+        start();
+        TestRecord<byte[], byte[]> first = event("user-1", "pay-1", T0);
+        payments.pipeInput(first);
+
+        TestRecord<byte[], byte[]> out = cards.readRecord();
+        assertThat(text(out.key())).isEqualTo("user-1");
+        assertThat(out.value()).isEqualTo(first.value());
+        assertThat(out.headers().toArray()).containsExactly(first.headers().toArray());
+        assertThat(cards.isEmpty()).isTrue();
+        assertThat(metrics.forwardedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aDuplicateIsDroppedAndAuditedWithTheFirstOccurrence() {
+        start();
+        TestRecord<byte[], byte[]> first = event("user-1", "pay-1", T0);
+        TestRecord<byte[], byte[]> again = event("user-1", "pay-1", T0.plusSeconds(30));
+        payments.pipeInput(first);
+        driver.advanceWallClockTime(Duration.ofSeconds(5));
+        payments.pipeInput(again);
+
+        assertThat(cards.readRecordsToList()).hasSize(1);
+        TestRecord<byte[], byte[]> audit = duplicates.readRecord();
+        assertThat(audit.value()).isEqualTo(again.value());
+        assertThat(OnceHeaders.lastText(audit.headers(), OnceHeaders.FIRST_EVENT_ID))
+                .contains(OnceHeaders.lastText(first.headers(), OnceHeaders.EVENT_ID).orElseThrow());
+        assertThat(OnceHeaders.lastText(audit.headers(), OnceHeaders.FIRST_SEEN_AT)).contains(Long.toString(T0.toEpochMilli()));
+        assertThat(OnceHeaders.lastText(audit.headers(), OnceHeaders.EVENT_ID))
+                .contains(OnceHeaders.lastText(again.headers(), OnceHeaders.EVENT_ID).orElseThrow());
+        assertThat(metrics.duplicateCount()).isEqualTo(1);
+    }
+
+    @Test
+    void theAuditCanBeTurnedOff() {
+        start("--duplicates.enabled=false");
+        payments.pipeInput(event("user-1", "pay-1", T0));
+        payments.pipeInput(event("user-1", "pay-1", T0.plusSeconds(1)));
+
+        assertThat(cards.readRecordsToList()).hasSize(1);
+        assertThat(duplicates.isEmpty()).isTrue();
+        assertThat(metrics.duplicateCount()).isEqualTo(1);
+    }
+
+    @Test
+    void afterTheRetentionTheSameBizIdIsForwardedAgain() {
+        start();
+        payments.pipeInput(event("user-1", "pay-1", T0));
+        payments.pipeInput(event("user-1", "pay-1", T0.plus(RETENTION).minusSeconds(1)));
+        payments.pipeInput(event("user-1", "pay-1", T0.plus(RETENTION).plusSeconds(1)));
+
+        assertThat(cards.readRecordsToList()).hasSize(2);
+        assertThat(duplicates.readRecordsToList()).hasSize(1);
+    }
+
+    @Test
+    void aRecordWithoutABizIdGoesToTheDeadLetterTopicWithTheReason() {
+        start();
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("traceparent", bytes("x"));
+        payments.pipeInput(new TestRecord<>(bytes("user-1"), bytes("{}"), headers, T0));
+
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(OnceHeaders.lastText(dead.headers(), OnceHeaders.ERROR).orElseThrow())
+                .contains("outbox.payment-0@0").contains("no once-biz-id header");
+        assertThat(text(dead.value())).isEqualTo("{}");
+        assertThat(cards.isEmpty()).isTrue();
+        assertThat(metrics.deadLetteredCount()).isEqualTo(1);
+    }
+
+    @Test
+    void eachInputGoesToItsOwnOutputAndBizIdsAreKeptApartOnlyByValue() {
+        start();
+        payments.pipeInput(event("user-1", "pay-1", T0));
+        orders.pipeInput(event("user-1", "order-1", T0));
+        TestOutputTopic<byte[], byte[]> dedupedOrders = driver.createOutputTopic("deduped.order",
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+
+        assertThat(cards.readRecordsToList()).hasSize(1);
+        assertThat(dedupedOrders.readRecordsToList()).hasSize(1);
+    }
+
+    @Test
+    void theBizIdCanBeAFieldOfTheJsonValue() {
+        start("--biz-id.source=json:/paymentId");
+        payments.pipeInput(new TestRecord<>(bytes("k1"), bytes("{\"paymentId\":\"p-9\"}"), new RecordHeaders(), T0));
+        payments.pipeInput(new TestRecord<>(bytes("k1"), bytes("{\"paymentId\":\"p-9\",\"retry\":true}"), new RecordHeaders(), T0));
+        payments.pipeInput(new TestRecord<>(bytes("k1"), bytes("not json"), new RecordHeaders(), T0));
+
+        assertThat(cards.readRecordsToList()).hasSize(1);
+        assertThat(duplicates.readRecordsToList()).hasSize(1);
+        assertThat(OnceHeaders.lastText(deadLetters.readRecord().headers(), OnceHeaders.ERROR).orElseThrow())
+                .contains("not JSON");
+    }
+
+    @Test
+    void repartitionModeDedupsOneBizIdUnderTwoKeysAndRestoresTheKey() {
+        start("--repartition=true");
+        payments.pipeInput(event("user-1", "pay-1", T0));
+        payments.pipeInput(event("user-2", "pay-1", T0.plusSeconds(1)));
+
+        List<TestRecord<byte[], byte[]>> out = cards.readRecordsToList();
+        assertThat(out).hasSize(1);
+        assertThat(text(out.get(0).key())).isEqualTo("user-1");
+        assertThat(out.get(0).headers().lastHeader("once-source-key")).isNull();
+        assertThat(out.get(0).headers().lastHeader("once-source-offset")).isNull();
+        assertThat(out.get(0).headers().lastHeader("traceparent")).isNotNull();
+        assertThat(text(duplicates.readRecord().key())).isEqualTo("user-2");
+    }
+}
