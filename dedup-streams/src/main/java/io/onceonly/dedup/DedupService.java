@@ -60,7 +60,7 @@ public final class DedupService implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
-        self.ifPresent(host -> lookup.delegate = new BizIdLookup(streams, host, config.repartition()));
+        self.ifPresent(host -> lookup.delegate = new BizIdLookup(streams, host, config.repartition(), config.outputs()));
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         Gauge.builder("once.dedup.store.entries.estimate", this, DedupService::storeEntries)

@@ -40,7 +40,7 @@ class DedupIT {
         load.produce(stack.kafka(), "outbox.payment", 100_000, 0.10, 0, 0);
         DedupConfig config = DedupConfig.from(AppOptions.load(new String[] {
                 "--kafka.bootstrap.servers=" + stack.kafka().bootstrapServers(),
-                "--application.id=dedup-it", "--output.mapping=outbox.payment:card.issue-requests",
+                "--application.id=dedup-it", "--input.topics=outbox.payment", "--output.mapping=outbox.payment:card.issue-requests",
                 "--state.dir=" + Files.createTempDirectory("once-dedup-it"), "--http.port=0"}, Map.of()));
 
         try (DedupService service = new DedupService(config).start()) {
@@ -73,6 +73,28 @@ class DedupIT {
             assertThat(metrics).contains("once_dedup_records_in_total").contains("once_dedup_records_duplicates_total")
                     .contains("once_dedup_records_forwarded_total").contains("once_dedup_records_dead_lettered_total")
                     .contains("once_dedup_created_to_forward_seconds_bucket").contains("once_dedup_store_entries_estimate");
+        }
+    }
+
+    @Test
+    void aPatternPicksUpEveryOutboxTopicIncludingOneWithAnOldBacklog(TestStack stack) throws Exception {
+        stack.kafka().createTopic("outbox.legacy", 4);
+        stack.kafka().createTopic("outbox.fresh", 4);
+        DedupLoad old = new DedupLoad();
+        old.produce(stack.kafka(), "outbox.legacy", 20_000, 0.10, 0, 0);
+        DedupConfig config = DedupConfig.from(AppOptions.load(new String[] {
+                "--kafka.bootstrap.servers=" + stack.kafka().bootstrapServers(), "--application.id=dedup-pattern-it",
+                "--state.dir=" + Files.createTempDirectory("once-dedup-it"), "--http.port=-1"}, Map.of()));
+
+        try (DedupService service = new DedupService(config).start()) {
+            assertThat(service.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            DedupLoad fresh = new DedupLoad();
+            fresh.produce(stack.kafka(), "outbox.fresh", 5_000, 0.10, 500, 20);
+
+            assertThat(bizIds(TopicReader.read(stack.kafka(), "deduped.fresh", fresh.uniqueBizIds.size(),
+                    Duration.ofSeconds(90), Duration.ofSeconds(2)))).isEqualTo(new HashSet<>(fresh.uniqueBizIds));
+            assertThat(bizIds(TopicReader.read(stack.kafka(), "deduped.legacy", old.uniqueBizIds.size(),
+                    Duration.ofSeconds(90), Duration.ofSeconds(2)))).isEqualTo(new HashSet<>(old.uniqueBizIds));
         }
     }
 

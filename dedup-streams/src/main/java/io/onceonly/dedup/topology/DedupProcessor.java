@@ -83,14 +83,16 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         }
 
         long now = context.currentSystemTimeMs();
-        FirstSeen first = find(bizId, record.timestamp());
+        String output = outputs.outputFor(topic);
+        String key = StoreKey.of(output, bizId);
+        FirstSeen first = find(key, record.timestamp());
         if (first == null) {
-            store.put(bizId, new FirstSeen(text(record.headers(), OnceHeaders.EVENT_ID), now, topic, partition, offset), record.timestamp());
-            forward(record, outputs.outputFor(topic));
+            store.put(key, new FirstSeen(text(record.headers(), OnceHeaders.EVENT_ID), now, topic, partition, offset), record.timestamp());
+            forward(record, output);
             metrics.forwarded(createdAt(record.headers()), now);
         } else if (first.isSameRecord(topic, partition, offset)) {
             // The same record read again after a crash (at_least_once): not a duplicate of itself.
-            forward(record, outputs.outputFor(topic));
+            forward(record, output);
             metrics.forwarded(createdAt(record.headers()), now);
         } else {
             metrics.duplicate();
@@ -105,10 +107,10 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         }
     }
 
-    private FirstSeen find(String bizId, long timestamp) {
+    private FirstSeen find(String key, long timestamp) {
         long from = Math.max(0, timestamp - retentionMs);
         long to = timestamp > Long.MAX_VALUE - retentionMs ? Long.MAX_VALUE : timestamp + retentionMs;
-        try (WindowStoreIterator<FirstSeen> seen = store.fetch(bizId, from, to)) {
+        try (WindowStoreIterator<FirstSeen> seen = store.fetch(key, from, to)) {
             return seen.hasNext() ? seen.next().value : null;
         }
     }

@@ -166,6 +166,20 @@ class DedupTopologyTest {
     }
 
     @Test
+    void aBizIdIsScopedByItsOutputTopic() {
+        start();
+        TestOutputTopic<byte[], byte[]> dedupedOrders = driver.createOutputTopic("deduped.order",
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        payments.pipeInput(event("user-1", "1234", T0));
+        orders.pipeInput(event("user-1", "1234", T0));
+        orders.pipeInput(event("user-1", "1234", T0.plusSeconds(1)));
+
+        assertThat(cards.readRecordsToList()).hasSize(1);
+        assertThat(dedupedOrders.readRecordsToList()).hasSize(1);
+        assertThat(metrics.duplicateCount()).isEqualTo(1);
+    }
+
+    @Test
     void theBizIdCanBeAFieldOfTheJsonValue() {
         start("--biz-id.source=json:/paymentId");
         payments.pipeInput(new TestRecord<>(bytes("k1"), bytes("{\"paymentId\":\"p-9\"}"), new RecordHeaders(), T0));
