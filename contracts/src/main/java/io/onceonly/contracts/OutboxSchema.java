@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * The DDL of Once's tables: {@code outbox} (write side) and {@code processed_message} (read side),
- * as fixed by shared/DESIGN.md. The script is {@code io/onceonly/contracts/schema.sql} on the class
- * path, for teams that apply migrations with their own tool.
+ * as fixed by shared/DESIGN.md. The scripts are {@code io/onceonly/contracts/outbox.sql} and
+ * {@code processed_message.sql} on the class path, for teams that apply migrations with their own tool.
  */
 public final class OutboxSchema {
 
@@ -22,10 +22,14 @@ public final class OutboxSchema {
     public static final String OUTBOX_TABLE = "outbox";
     /** The processed-message log's name (see {@link IdempotentConsumer}). */
     public static final String PROCESSED_MESSAGE_TABLE = "processed_message";
-    /** Class-path location of the DDL script. */
-    public static final String RESOURCE = "/io/onceonly/contracts/schema.sql";
+    /** Class-path location of the write side's DDL. */
+    public static final String OUTBOX_RESOURCE = "/io/onceonly/contracts/outbox.sql";
+    /** Class-path location of the read side's DDL. */
+    public static final String PROCESSED_MESSAGE_RESOURCE = "/io/onceonly/contracts/processed_message.sql";
 
-    private static final List<String> STATEMENTS = parse(load());
+    private static final List<String> OUTBOX_STATEMENTS = parse(load(OUTBOX_RESOURCE));
+    private static final List<String> PROCESSED_MESSAGE_STATEMENTS = parse(load(PROCESSED_MESSAGE_RESOURCE));
+    private static final List<String> STATEMENTS = concat(OUTBOX_STATEMENTS, PROCESSED_MESSAGE_STATEMENTS);
 
     private OutboxSchema() {
     }
@@ -44,6 +48,19 @@ public final class OutboxSchema {
      * to the caller.
      */
     public static void install(Connection connection) throws SQLException {
+        run(connection, STATEMENTS);
+    }
+
+    /**
+     * Creates only the read side's {@code processed_message} table, for a consumer service whose
+     * schema has no outbox (tables are created in the connection's current schema). Transactions
+     * as in {@link #install(Connection)}.
+     */
+    public static void installProcessedMessage(Connection connection) throws SQLException {
+        run(connection, PROCESSED_MESSAGE_STATEMENTS);
+    }
+
+    private static void run(Connection connection, List<String> ddl) throws SQLException {
         boolean ownTransaction = connection.getAutoCommit();
         if (ownTransaction) {
             connection.setAutoCommit(false);
@@ -51,8 +68,8 @@ public final class OutboxSchema {
         try (Statement statement = connection.createStatement()) {
             // Two services starting together would otherwise race on "create table if not exists".
             statement.execute("select pg_advisory_xact_lock(hashtext('io.onceonly.contracts.OutboxSchema'))");
-            for (String ddl : STATEMENTS) {
-                statement.execute(ddl);
+            for (String sql : ddl) {
+                statement.execute(sql);
             }
             if (ownTransaction) {
                 connection.commit();
@@ -69,15 +86,21 @@ public final class OutboxSchema {
         }
     }
 
-    private static String load() {
-        try (InputStream in = OutboxSchema.class.getResourceAsStream(RESOURCE)) {
+    private static String load(String resource) {
+        try (InputStream in = OutboxSchema.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the class path: the contracts jar is damaged");
+                throw new IllegalStateException(resource + " is missing from the class path: the contracts jar is damaged");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + RESOURCE, e);
+            throw new UncheckedIOException("cannot read " + resource, e);
         }
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return Collections.unmodifiableList(all);
     }
 
     // The script is ours and simple: statements end with ';' at the end of a line, comments are whole lines.

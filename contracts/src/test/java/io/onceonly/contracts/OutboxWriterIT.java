@@ -176,6 +176,17 @@ class OutboxWriterIT {
             c.rollback();
         }
         assertThat(OutboxSchema.statements()).hasSize(4);
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("create schema if not exists consumer_only");
+            s.execute("set search_path to consumer_only");
+            OutboxSchema.installProcessedMessage(c);
+            try (ResultSet rs = s.executeQuery("select string_agg(table_name, ',' order by table_name) from information_schema.tables"
+                    + " where table_schema = 'consumer_only'")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("processed_message");
+            }
+            s.execute("set search_path to default");
+        }
     }
 
     @Test
