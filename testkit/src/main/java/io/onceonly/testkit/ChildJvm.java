@@ -37,10 +37,20 @@ public final class ChildJvm implements AutoCloseable {
      * @param env extra environment variables
      */
     public static ChildJvm start(String name, String mainClass, List<String> args, Map<String, String> env, Path log) {
+        return start(name, mainClass, List.of(), args, env, log);
+    }
+
+    /**
+     * As {@link #start(String, String, List, Map, Path)}, with JVM options (system properties, heap)
+     * that come after the defaults ({@code -Xmx512m -XX:+UseSerialGC}) and so win over them.
+     */
+    public static ChildJvm start(String name, String mainClass, List<String> jvmOptions, List<String> args,
+                                 Map<String, String> env, Path log) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
         command.add("-XX:+UseSerialGC");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classPath());
         command.add(mainClass);

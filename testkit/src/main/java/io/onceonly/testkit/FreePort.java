@@ -5,13 +5,14 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** A loopback port that was free a moment ago; servers keep it across restarts. */
-final class FreePort {
+/** A free TCP port on loopback, for servers a test or the demo starts (there is a small race until it is bound); servers keep it across restarts. */
+public final class FreePort {
 
     private FreePort() {
     }
 
-    static int next() {
+    /** A port that was free on loopback a moment ago. */
+    public static int next() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

@@ -41,12 +41,17 @@ public interface KafkaService extends AutoCloseable {
      */
     default void createTopic(String name, int partitions, Map<String, String> config) {
         try (Admin admin = Admin.create(clientProperties())) {
-            admin.createTopics(java.util.List.of(new NewTopic(name, partitions, (short) 1).configs(config)))
-                    .all().get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + name + " on " + bootstrapServers(), e.getCause());
+            try {
+                admin.createTopics(java.util.List.of(new NewTopic(name, partitions, (short) 1).configs(config)))
+                        .all().get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + name + " on " + bootstrapServers(), e.getCause());
+                }
             }
+            TopicLeaders.await(admin, java.util.List.of(name));
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe topic " + name + " on " + bootstrapServers(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + name, e);

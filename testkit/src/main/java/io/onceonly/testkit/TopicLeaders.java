@@ -1,0 +1,41 @@
+package io.onceonly.testkit;
+
+import java.util.Collection;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * Waits until every partition of new topics has a leader. A produce request sent before that fails
+ * with NOT_LEADER_OR_FOLLOWER, and on a loaded machine the idempotent producer's retry of it has
+ * been seen to end in an endless OUT_OF_ORDER_SEQUENCE_NUMBER loop: tests and the demo produce only
+ * to topics whose partitions are led.
+ */
+public final class TopicLeaders {
+
+    private TopicLeaders() {
+    }
+
+    /**
+     * Returns once every partition of {@code topics} has a leader.
+     *
+     * @throws TimeoutException after 60 s, naming the topics
+     */
+    public static void await(Admin admin, Collection<String> topics) throws ExecutionException, InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            boolean led = admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS).values().stream()
+                    .flatMap(t -> t.partitions().stream())
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            if (led) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topics " + topics + " have partitions without a leader after 60 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+}
