@@ -1,0 +1,255 @@
+package io.onceonly.demo.membership;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import io.onceonly.demo.membership.card.CardIssuingService;
+import io.onceonly.demo.membership.card.CardSchema;
+import io.onceonly.demo.membership.driver.Buyers;
+import io.onceonly.demo.membership.driver.Counts;
+import io.onceonly.demo.membership.driver.Fault;
+import io.onceonly.demo.membership.driver.FaultInjector;
+import io.onceonly.demo.membership.driver.FaultLog;
+import io.onceonly.demo.membership.driver.Progress;
+import io.onceonly.demo.membership.payment.PaymentSchema;
+import io.onceonly.demo.membership.payment.PaymentService;
+import io.onceonly.demo.membership.pipeline.DemoFootprint;
+import io.onceonly.demo.membership.pipeline.Infrastructure;
+import io.onceonly.demo.membership.pipeline.Pipeline;
+import io.onceonly.demo.membership.report.DemoReport;
+import io.onceonly.demo.membership.report.LatencyRecorder;
+import io.onceonly.demo.membership.report.Ledger;
+import io.onceonly.demo.membership.report.TopicTally;
+
+/**
+ * {@code java -jar demo-membership.jar}: pay once, get exactly one card. Starts Kafka and
+ * PostgreSQL (embedded unless told otherwise), the relay and the dedup app as their own JVMs, the
+ * payment and card services, and buyers; breaks things on purpose; ends with a report and a
+ * verdict. Exit code 0 exactly when the verdict holds.
+ */
+public final class MembershipDemo {
+
+    private static final Duration STAGE_START = Duration.ofSeconds(120);
+    private static final Duration DRAIN = Duration.ofSeconds(180);
+    private static final Duration SETTLE = Duration.ofSeconds(2);
+
+    private MembershipDemo() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(exitCode(args, System.out, System.err));
+    }
+
+    /** Runs the demo from its command line; 0 when the verdict holds, 1 when not (or the run failed), 2 for a usage error. */
+    public static int exitCode(String[] args, PrintStream out, PrintStream err) {
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            err.println("Usage error: " + e.getMessage());
+            return 2;
+        }
+        if (options.help()) {
+            out.print(DemoOptions.USAGE);
+            return 0;
+        }
+        // Before the first logger exists: the demo's own log goes beside its report, the console stays readable.
+        System.setProperty("once.demo.log.dir", options.reportDir().toAbsolutePath().toString());
+        try {
+            return run(options, out).holds() ? 0 : 1;
+        } catch (IllegalStateException | SQLException | IOException e) {
+            err.println("\nThe demo could not run: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("\nInterrupted.");
+            return 1;
+        }
+    }
+
+    /**
+     * Runs the demo and returns its report (already printed to {@code out} and written to the report directory).
+     *
+     * @throws IllegalStateException when the servers or a stage cannot be started; the message says which and why
+     */
+    public static DemoReport run(DemoOptions options, PrintStream out) throws SQLException, IOException, InterruptedException {
+        Path workDir = options.reportDir().toAbsolutePath();
+        prepare(workDir);
+        out.println(options.embedded() ? "Starting Kafka (KRaft) and PostgreSQL 17 from Maven artifacts..."
+                : "Using Kafka at " + options.bootstrapServers() + " and PostgreSQL at " + options.jdbcUrl());
+        try (Infrastructure infra = options.embedded() ? Infrastructure.startEmbedded()
+                : Infrastructure.external(options.bootstrapServers(), options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword())) {
+            DemoFootprint footprint = new DemoFootprint(infra);
+            if (!options.embedded()) {
+                clearEarlierRun(footprint, options, out);
+            }
+            footprint.createTopics();
+            try (Connection c = infra.dataSource().getConnection()) {
+                PaymentSchema.install(c);
+                CardSchema.install(c);
+            }
+            DemoReport report = runOn(infra, options, workDir, out);
+            if (!options.embedded()) {
+                dropSlot(infra);
+                out.println("Dropped replication slot " + DemoNames.SLOT + " so that it holds no WAL on your server;"
+                        + " the schemas and topics stay for you to inspect (--reset removes them).");
+            }
+            return report;
+        } catch (SQLException | IOException | InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static DemoReport runOn(Infrastructure infra, DemoOptions options, Path workDir, PrintStream out)
+            throws SQLException, IOException, InterruptedException {
+        PaymentService payments = new PaymentService(infra.dataSource());
+        out.println("Starting the relay and the dedup app, each in its own JVM (logs: " + workDir.resolve("relay.log") + ", "
+                + workDir.resolve("dedup.log") + ")...");
+        Pipeline pipeline = Pipeline.create(infra, workDir);
+        Thread killChildren = new Thread(pipeline::close, "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(killChildren);
+        List<String> topicsRead = List.of(DemoNames.PAYMENT_TOPIC, DemoNames.CARD_TOPIC, DemoNames.DUPLICATES_TOPIC,
+                DemoNames.RELAY_DEAD_LETTER, DemoNames.DEDUP_DEAD_LETTER);
+        try (pipeline; TopicTally topics = new TopicTally(infra.bootstrapServers(), topicsRead).start()) {
+            pipeline.start(STAGE_START);
+            FaultLog faults = new FaultLog(options.faults());
+            LatencyRecorder latencies = new LatencyRecorder();
+            Buyers buyers = new Buyers(payments, options.events(), options.clients(), options.rate(), options.seed(), faults,
+                    latencies::paymentCommitted);
+            buyers.openAccounts();
+            CardIssuingService cards = new CardIssuingService(infra.dataSource(), infra.bootstrapServers(), latencies::cardsCommitted);
+            Supplier<Counts> counts = () -> new Counts(buyers.answered(), buyers.written(), topics.records(DemoNames.PAYMENT_TOPIC),
+                    topics.records(DemoNames.CARD_TOPIC), cards.issued());
+            out.printf("Buying %,d membership cards with %d buyers; faults: %s%n", options.events(), options.clients(),
+                    options.faults().isEmpty() ? "none" : options.faults().stream().map(Fault::option).toList());
+            double writeSeconds;
+            double totalSeconds;
+            String drainTrouble;
+            long start;
+            try (cards; Progress progress = new Progress(out, counts, faults, options.events());
+                 FaultInjector injector = new FaultInjector(faults, pipeline, cards, infra.dataSource(), counts, options.events())) {
+                cards.start();
+                warmUp(buyers, cards, out);
+                start = System.nanoTime();
+                faults.startClock(start);
+                latencies.startClock(start);
+                progress.start();
+                injector.start();
+                buyers.run();
+                writeSeconds = (System.nanoTime() - start) / 1e9;
+                drainTrouble = awaitDrained(buyers, faults, topics, cards);
+                totalSeconds = (System.nanoTime() - start) / 1e9;
+            }
+            String stopTrouble = pipeline.stop();
+            Runtime.getRuntime().removeShutdownHook(killChildren);
+            DemoReport report = new DemoReport(options, buyers, faults, topics, cards, Ledger.read(infra.dataSource()), latencies,
+                    writeSeconds, totalSeconds);
+            if (!drainTrouble.isEmpty()) {
+                report.note(drainTrouble);
+            }
+            if (!stopTrouble.isEmpty()) {
+                report.note("stages did not stop cleanly on SIGTERM: " + stopTrouble);
+            }
+            report.write(workDir);
+            out.print(report.text());
+            out.println("Report: " + workDir.resolve("report.md") + " (chart: latency.svg)");
+            return report;
+        }
+    }
+
+    private static void warmUp(Buyers buyers, CardIssuingService cards, PrintStream out) throws SQLException, InterruptedException {
+        long started = System.nanoTime();
+        if (buyers.warmUp() == null) {
+            return;
+        }
+        long deadline = started + STAGE_START.toNanos();
+        while (cards.issued() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the first purchase had no card after " + STAGE_START.toSeconds()
+                        + " s: the pipeline does not carry events; see relay.log and dedup.log");
+            }
+            Thread.sleep(20);
+        }
+        out.printf("Warm-up: the first purchase got its card after %,d ms; the clock starts now.%n", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    // Done when every layer has accounted for everything upstream of it, and nothing moved for SETTLE.
+    private static String awaitDrained(Buyers buyers, FaultLog faults, TopicTally topics, CardIssuingService cards)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        long stableSince = 0;
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            long relayed = topics.records(DemoNames.PAYMENT_TOPIC);
+            String state = relayed + "/" + topics.records(DemoNames.CARD_TOPIC) + "/" + topics.records(DemoNames.DUPLICATES_TOPIC)
+                    + "/" + cards.issued() + "/" + cards.delivered();
+            boolean accounted = topics.eventIds(DemoNames.PAYMENT_TOPIC) >= buyers.written()
+                    && topics.eventIds(DemoNames.RELAY_DEAD_LETTER) >= faults.count(Fault.MALFORMED_ROWS)
+                    && topics.records(DemoNames.CARD_TOPIC) + topics.records(DemoNames.DUPLICATES_TOPIC)
+                            + topics.records(DemoNames.DEDUP_DEAD_LETTER) >= relayed
+                    && cards.issued() >= buyers.completed();
+            if (accounted && state.equals(last)) {
+                if (stableSince == 0) {
+                    stableSince = System.nanoTime();
+                } else if (System.nanoTime() - stableSince >= SETTLE.toNanos()) {
+                    return "";
+                }
+            } else {
+                stableSince = 0;
+            }
+            last = state;
+            Thread.sleep(100);
+        }
+        return "the pipeline had not caught up " + DRAIN.toSeconds() + " s after the last purchase (relayed/forwarded/"
+                + "duplicates/cards/deliveries: " + last + "); see the stages' logs";
+    }
+
+    private static void clearEarlierRun(DemoFootprint footprint, DemoOptions options, PrintStream out) throws SQLException {
+        List<String> leftovers = footprint.leftovers();
+        if (leftovers.isEmpty()) {
+            return;
+        }
+        if (!options.reset()) {
+            throw new IllegalStateException("an earlier demo run left " + String.join(", ", leftovers) + " on your servers;"
+                    + " run again with --reset to remove them first (they hold nothing but demo data)");
+        }
+        out.println("Removing an earlier run's " + String.join(", ", leftovers));
+        footprint.remove();
+    }
+
+    private static void dropSlot(Infrastructure infra) throws SQLException {
+        try (Connection c = infra.dataSource().getConnection();
+             PreparedStatement drop = c.prepareStatement("select pg_drop_replication_slot(slot_name) from pg_replication_slots"
+                     + " where slot_name = ? and not active")) {
+            drop.setString(1, DemoNames.SLOT);
+            drop.execute();
+        }
+    }
+
+    // The dedup state of an earlier run belongs to a Kafka cluster that is gone (embedded) or reset.
+    private static void prepare(Path workDir) throws IOException {
+        Files.createDirectories(workDir);
+        Path state = workDir.resolve("dedup-state");
+        if (Files.exists(state)) {
+            try (Stream<Path> paths = Files.walk(state)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.deleteIfExists(workDir.resolve("relay.log"));
+        Files.deleteIfExists(workDir.resolve("dedup.log"));
+    }
+}

@@ -1,0 +1,115 @@
+package io.onceonly.demo.membership.driver;
+
+import java.sql.SQLException;
+import java.util.function.Supplier;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.onceonly.demo.membership.card.CardIssuingService;
+import io.onceonly.demo.membership.pipeline.Pipeline;
+import io.onceonly.demo.membership.pipeline.StageProcess;
+
+/**
+ * Breaks the pipeline on purpose while it runs. Each crash is triggered by progress, not by a
+ * clock, and only while its stage is visibly moving records, so that it lands mid-stream: the
+ * relay at 30% of the events relayed, the dedup app at 50% forwarded, the card service at 60% of
+ * the cards; malformed rows go in at 20% and 60% written.
+ */
+public final class FaultInjector implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FaultInjector.class);
+
+    private final FaultLog log;
+    private final Pipeline pipeline;
+    private final CardIssuingService cards;
+    private final DataSource db;
+    private final Supplier<Counts> counts;
+    private final long events;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private int malformedBatches;
+    private boolean relayKilled;
+    private boolean dedupKilled;
+    private boolean cardCrashArmed;
+    private long seenCardCrashes;
+    private Counts last = new Counts(0, 0, 0, 0, 0);
+
+    public FaultInjector(FaultLog log, Pipeline pipeline, CardIssuingService cards, DataSource db, Supplier<Counts> counts,
+                         long events) {
+        this.log = log;
+        this.pipeline = pipeline;
+        this.cards = cards;
+        this.db = db;
+        this.counts = counts;
+        this.events = events;
+        this.thread = new Thread(this::run, "fault-injector");
+    }
+
+    /** Starts watching progress. */
+    public FaultInjector start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                tick(counts.get());
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            } catch (SQLException | RuntimeException e) {
+                LOG.error("fault injection failed: {}", e.toString(), e);
+            }
+        }
+    }
+
+    private void tick(Counts now) throws SQLException {
+        if (log.enabled(Fault.MALFORMED_ROWS) && malformedBatches < 2 && now.written() >= events * (malformedBatches == 0 ? 0.2 : 0.6)) {
+            MalformedRows.insert(db, ++malformedBatches);
+            log.fired(Fault.MALFORMED_ROWS, MalformedRows.PER_BATCH);
+        }
+        if (log.enabled(Fault.RELAY_CRASH) && !relayKilled && now.relayed() >= events * 0.3 && now.relayed() > last.relayed()) {
+            relayKilled = true;
+            crash(pipeline.relay(), Fault.RELAY_CRASH, now.relayed() + " records relayed, " + now.written() + " events written");
+        }
+        if (log.enabled(Fault.DEDUP_CRASH) && !dedupKilled && now.forwarded() >= events * 0.5 && now.forwarded() > last.forwarded()) {
+            dedupKilled = true;
+            crash(pipeline.dedup(), Fault.DEDUP_CRASH, now.forwarded() + " forwarded of " + now.relayed() + " relayed");
+        }
+        if (log.enabled(Fault.CARD_CRASH) && !cardCrashArmed && now.cards() >= events * 0.6) {
+            cardCrashArmed = true;
+            cards.crashBeforeNextOffsetCommit();
+        }
+        long crashes = cards.crashes();
+        if (crashes > seenCardCrashes) {
+            log.fired(Fault.CARD_CRASH, crashes - seenCardCrashes);
+            seenCardCrashes = crashes;
+        }
+        last = now;
+    }
+
+    private void crash(StageProcess stage, Fault fault, String at) {
+        stage.kill();
+        log.fired(fault, 1);
+        log.note(fault, "SIGKILL at " + at);
+        LOG.info("fault: {} killed at {}; restarting it", fault.option(), at);
+        stage.start();
+    }
+
+    /** Stops watching; a card crash armed but not yet happened is still counted when it happens before this. */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.interrupt();
+        thread.join(10_000);
+        long crashes = cards.crashes();
+        if (crashes > seenCardCrashes) {
+            log.fired(Fault.CARD_CRASH, crashes - seenCardCrashes);
+            seenCardCrashes = crashes;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.onceonly.demo.membership.pipeline;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import javax.sql.DataSource;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import io.onceonly.demo.membership.DemoNames;
+import io.onceonly.testkit.TopicLeaders;
+
+/**
+ * What the demo creates in a Kafka cluster and a database, and how to remove it: the two schemas,
+ * the replication slot and publication, the topics (the dedup app's internal ones included).
+ * Against the user's own servers the demo refuses to run over an earlier run's leftovers unless
+ * {@code --reset} asks it to remove them.
+ */
+public final class DemoFootprint {
+
+    private static final Map<String, Integer> TOPICS = Map.of(
+            DemoNames.PAYMENT_TOPIC, 4,
+            DemoNames.CARD_TOPIC, 4,
+            DemoNames.DUPLICATES_TOPIC, 1,
+            DemoNames.RELAY_DEAD_LETTER, 1,
+            DemoNames.DEDUP_DEAD_LETTER, 1);
+
+    private final DataSource db;
+    private final Properties kafka = new Properties();
+
+    public DemoFootprint(Infrastructure infra) {
+        this.db = infra.dataSource();
+        kafka.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
+    }
+
+    /** The leftovers of an earlier run, named; empty when there are none. */
+    public List<String> leftovers() throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select nspname from pg_namespace where nspname in ('" + DemoNames.PAYMENT_SCHEMA
+                    + "', '" + DemoNames.CARD_SCHEMA + "') order by 1")) {
+                while (rs.next()) {
+                    found.add("schema " + rs.getString(1));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("select 1 from pg_replication_slots where slot_name = '" + DemoNames.SLOT + "'")) {
+                if (rs.next()) {
+                    found.add("replication slot " + DemoNames.SLOT);
+                }
+            }
+        }
+        demoTopics().forEach(topic -> found.add("topic " + topic));
+        return found;
+    }
+
+    /** Removes schemas, slot, publication and topics of an earlier run. */
+    public void remove() throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            try (PreparedStatement drop = c.prepareStatement("select pg_drop_replication_slot(slot_name) from pg_replication_slots"
+                    + " where slot_name = ? and not active")) {
+                drop.setString(1, DemoNames.SLOT);
+                drop.execute();
+            }
+            s.execute("drop publication if exists " + DemoNames.SLOT);
+            s.execute("drop schema if exists " + DemoNames.PAYMENT_SCHEMA + " cascade");
+            s.execute("drop schema if exists " + DemoNames.CARD_SCHEMA + " cascade");
+        }
+        List<String> topics = demoTopics();
+        if (!topics.isEmpty()) {
+            try (Admin admin = Admin.create(kafka)) {
+                admin.deleteTopics(topics).all().get(60, TimeUnit.SECONDS);
+                // Creating a topic again while its deletion is still under way would fail or vanish.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!demoTopics().isEmpty()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the demo's topics " + demoTopics() + " were still there 60 s after their deletion");
+                    }
+                    Thread.sleep(100);
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("cannot delete the demo's topics " + topics + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while deleting topics", e);
+            }
+        }
+    }
+
+    /** Creates the demo's topics (broker-default replication), leaving existing ones as they are. */
+    public void createTopics() {
+        List<NewTopic> topics = new ArrayList<>();
+        TOPICS.forEach((name, partitions) -> topics.add(new NewTopic(name, Optional.of(partitions), Optional.empty())));
+        try (Admin admin = Admin.create(kafka)) {
+            for (var result : admin.createTopics(topics).values().values()) {
+                try {
+                    result.get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create the demo's topics on " + kafka.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+                                + ": " + e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            }
+            TopicLeaders.await(admin, TOPICS.keySet());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe the demo's topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + kafka.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+                    + " did not create the demo's topics within 60 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    private List<String> demoTopics() {
+        try (Admin admin = Admin.create(kafka)) {
+            Set<String> all = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<String> ours = new ArrayList<>();
+            for (String topic : all) {
+                if (TOPICS.containsKey(topic) || topic.equals(DemoNames.RELAY_OFFSETS_TOPIC)
+                        || topic.startsWith(DemoNames.DEDUP_APPLICATION_ID + "-")) {
+                    ours.add(topic);
+                }
+            }
+            ours.sort(null);
+            return ours;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot list the topics of Kafka at " + kafka.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+                    + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing topics", e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.onceonly.demo.membership.pipeline;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.onceonly.connector.OutboxConnectorApp;
+import io.onceonly.dedup.DedupApp;
+import io.onceonly.demo.membership.DemoNames;
+import io.onceonly.testkit.FreePort;
+
+/**
+ * The two stream apps between the services: the outbox relay and the dedup app, each in its own
+ * JVM, configured with the options a user would give them.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    private final StageProcess relay;
+    private final StageProcess dedup;
+
+    private Pipeline(StageProcess relay, StageProcess dedup) {
+        this.relay = relay;
+        this.dedup = dedup;
+    }
+
+    /**
+     * @param workDir where the stages' logs and the dedup app's state directory go
+     */
+    public static Pipeline create(Infrastructure infra, Path workDir) {
+        Map<String, String> relay = new LinkedHashMap<>();
+        relay.put("database.url", infra.jdbcUrl());
+        relay.put("database.user", infra.user());
+        relay.put("database.password", infra.password());
+        relay.put("kafka.bootstrap.servers", infra.bootstrapServers());
+        relay.put("outbox.table", DemoNames.OUTBOX_TABLE);
+        relay.put("slot.name", DemoNames.SLOT);
+        relay.put("publication.name", DemoNames.SLOT);
+        relay.put("heartbeat.table", DemoNames.PAYMENT_SCHEMA + ".once_heartbeat");
+        relay.put("offset.storage.topic", DemoNames.RELAY_OFFSETS_TOPIC);
+        relay.put("topic.prefix", DemoNames.TOPIC_PREFIX);
+        relay.put("dead-letter.topic", DemoNames.RELAY_DEAD_LETTER);
+        relay.put("name", "once-membership-demo-relay");
+        relay.put("http.port", Integer.toString(FreePort.next()));
+
+        Map<String, String> dedup = new LinkedHashMap<>();
+        dedup.put("kafka.bootstrap.servers", infra.bootstrapServers());
+        dedup.put("application.id", DemoNames.DEDUP_APPLICATION_ID);
+        dedup.put("input.topics", DemoNames.PAYMENT_TOPIC);
+        dedup.put("output.mapping", DemoNames.PAYMENT_TOPIC + ":" + DemoNames.CARD_TOPIC);
+        dedup.put("dead-letter.topic", DemoNames.DEDUP_DEAD_LETTER);
+        dedup.put("state.dir", workDir.resolve("dedup-state").toAbsolutePath().toString());
+        dedup.put("http.port", Integer.toString(FreePort.next()));
+        dedup.put("http.advertised.host", "127.0.0.1");
+        // A stable identity, as a StatefulSet gives each pod: a restarted instance takes over its own
+        // membership at once instead of waiting for the killed one's session (45 s) to time out.
+        dedup.put("kafka.group.instance.id", DemoNames.DEDUP_APPLICATION_ID + "-0");
+
+        return new Pipeline(
+                new StageProcess("relay", OutboxConnectorApp.class.getName(), relay, workDir.resolve("relay.log")),
+                new StageProcess("dedup", DedupApp.class.getName(), dedup, workDir.resolve("dedup.log")));
+    }
+
+    /** Starts both stages and waits until both report healthy. */
+    public void start(Duration timeout) throws InterruptedException {
+        relay.start();
+        dedup.start();
+        relay.awaitHealthy(timeout);
+        dedup.awaitHealthy(timeout);
+    }
+
+    public StageProcess relay() {
+        return relay;
+    }
+
+    public StageProcess dedup() {
+        return dedup;
+    }
+
+    /**
+     * Stops both stages in order with SIGTERM (the relay saves its position, the dedup app commits).
+     *
+     * @return a note when either did not exit with 0, else empty
+     */
+    public String stop() {
+        StringBuilder trouble = new StringBuilder();
+        for (StageProcess stage : new StageProcess[] {relay, dedup}) {
+            try {
+                int exit = stage.stop(Duration.ofSeconds(60));
+                if (exit != 0) {
+                    trouble.append(stage.log().getFileName()).append(": exit code ").append(exit).append(". ");
+                }
+            } catch (IllegalStateException e) {
+                trouble.append(e.getMessage()).append(". ");
+            }
+        }
+        return trouble.toString();
+    }
+
+    @Override
+    public void close() {
+        relay.close();
+        dedup.close();
+    }
+}

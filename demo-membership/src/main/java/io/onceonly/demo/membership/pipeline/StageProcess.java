@@ -1,0 +1,120 @@
+package io.onceonly.demo.membership.pipeline;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.onceonly.testkit.ChildJvm;
+
+/**
+ * One pipeline stage (the relay or the dedup app) running as its own JVM, exactly as it is
+ * deployed: its runnable main, its options as {@code --name=value} arguments, its {@code /health}.
+ * {@link #kill()} is SIGKILL, so a fault is a real crash: no shutdown hook, nothing flushed.
+ */
+public final class StageProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    // The children log through the demo's own setup for them: our lines at INFO, libraries at WARN.
+    private static final List<String> JVM_OPTIONS = List.of("-Dlogback.configurationFile=demo-stage-logback.xml");
+
+    private final String name;
+    private final String mainClass;
+    private final List<String> args;
+    private final int httpPort;
+    private final Path log;
+    private ChildJvm process;
+    private int starts;
+
+    /**
+     * @param options the stage's options; {@code http.port} must be among them (health is read there)
+     */
+    public StageProcess(String name, String mainClass, Map<String, String> options, Path log) {
+        this.name = name;
+        this.mainClass = mainClass;
+        this.httpPort = Integer.parseInt(options.get("http.port"));
+        this.log = log;
+        List<String> list = new ArrayList<>();
+        options.forEach((option, value) -> list.add("--" + option + "=" + value));
+        this.args = List.copyOf(list);
+    }
+
+    /** Starts the stage (again, after a kill), without waiting for it to be healthy. */
+    public synchronized StageProcess start() {
+        starts++;
+        process = ChildJvm.start(name + "-" + starts, mainClass, JVM_OPTIONS, args, Map.of(), log);
+        return this;
+    }
+
+    /**
+     * Waits until {@code /health} answers 200.
+     *
+     * @throws IllegalStateException if the process exits or the time runs out; the message names the log
+     */
+    public void awaitHealthy(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
+                .timeout(Duration.ofSeconds(2)).build();
+        while (System.nanoTime() < deadline) {
+            ChildJvm current;
+            synchronized (this) {
+                current = process;
+            }
+            if (!current.isAlive()) {
+                throw new IllegalStateException(name + " exited during start; its log is " + log.toAbsolutePath());
+            }
+            try {
+                if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notListeningYet) {
+                // starting
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(name + " was not healthy within " + timeout.toSeconds() + " s; its log is "
+                + log.toAbsolutePath());
+    }
+
+    /** SIGKILL: the stage dies mid-work, as in a power cut or an OOM kill. */
+    public synchronized void kill() {
+        process.kill();
+    }
+
+    /**
+     * SIGTERM: the stage's orderly stop (the relay saves its position, the dedup app commits).
+     *
+     * @return its exit code
+     */
+    public synchronized int stop(Duration timeout) {
+        return process.terminate(timeout);
+    }
+
+    /** How often the stage was started. */
+    public synchronized int starts() {
+        return starts;
+    }
+
+    /** The stage's log file (all its runs). */
+    public Path log() {
+        return log;
+    }
+
+    /** The port of its /health and /metrics. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (process != null) {
+            process.close();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.onceonly.demo.membership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.onceonly.demo.membership.driver.Fault;
+import io.onceonly.demo.membership.report.Check;
+import io.onceonly.demo.membership.report.DemoReport;
+import io.onceonly.testkit.TestStack;
+import io.onceonly.testkit.WithStack;
+
+/**
+ * The README's demo, small, on the class's stack as "your own servers" (so each run starts with
+ * {@code --reset}): once with every fault, once with none.
+ */
+@WithStack
+class MembershipDemoIT {
+
+    @Test
+    void withEveryFaultEveryPaymentGetsExactlyOneCard(TestStack stack) throws Exception {
+        Path dir = Path.of("target", "demo-it-all-faults");
+        DemoReport report = run(stack, dir, "--events", "2000", "--faults", "all");
+
+        assertThat(report.checks()).allSatisfy(c -> assertThat(c.holds()).as(c.claim() + ": " + c.evidence()).isTrue());
+        assertThat(report.holds()).isTrue();
+        assertThat(report.fired().keySet()).containsExactlyInAnyOrder(Fault.values());
+        assertThat(report.fired()).allSatisfy((fault, times) -> assertThat(times).as(fault.option() + " fired").isPositive());
+        assertThat(report.duplicatesCreated()).isPositive();
+        assertThat(Files.readString(dir.resolve("report.md"))).contains("## Verdict: HOLDS");
+        assertThat(Files.readString(dir.resolve("latency.svg"))).startsWith("<svg").contains("relay-crash");
+    }
+
+    @Test
+    void withoutFaultsNoDuplicateIsCreatedAnywhere(TestStack stack) throws Exception {
+        DemoReport report = run(stack, Path.of("target", "demo-it-no-faults"), "--events", "1000", "--faults", "none");
+
+        assertThat(report.checks()).allSatisfy(c -> assertThat(c.holds()).as(c.claim() + ": " + c.evidence()).isTrue());
+        assertThat(report.duplicatesCreated()).isZero();
+        assertThat(report.fired()).isEmpty();
+        assertThat(report.checks()).extracting(Check::claim).contains("no second card for one payment");
+    }
+
+    private static DemoReport run(TestStack stack, Path dir, String... args) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--bootstrap-servers", stack.kafka().bootstrapServers(), "--jdbc-url", stack.postgres().jdbcUrl(),
+                "--jdbc-user", stack.postgres().username(), "--jdbc-password", stack.postgres().password(), "--reset",
+                "--report-dir", dir.toString()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DemoReport report = MembershipDemo.run(DemoOptions.parse(all.toArray(new String[0]), Map.of()),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.out.println(out.toString(StandardCharsets.UTF_8));
+        return report;
+    }
+}
