@@ -21,6 +21,8 @@ import io.onceonly.demo.membership.DemoNames;
 public final class PaymentService {
 
     private static final String S = DemoNames.PAYMENT_SCHEMA;
+    // The payment row references its account: an unknown account fails the insert with this state.
+    private static final String FOREIGN_KEY_VIOLATION = "23503";
 
     private final DataSource db;
     private final OutboxWriter outbox = OutboxWriter.builder().table(DemoNames.OUTBOX_TABLE).build();
@@ -64,15 +66,24 @@ public final class PaymentService {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (!insertPayment(c, paymentId, requestId, userId, cardType, amountCents)) {
+                boolean inserted;
+                try {
+                    inserted = insertPayment(c, paymentId, requestId, userId, cardType, amountCents);
+                } catch (SQLException e) {
+                    if (!FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    c.rollback();
+                    return Purchase.refused("no account " + userId);
+                }
+                if (!inserted) {
                     UUID first = paymentOfRequest(c, requestId, userId, cardType, amountCents);
                     c.rollback();
                     return Purchase.replayed(first);
                 }
                 if (!debit(c, userId, amountCents)) {
-                    String reason = accountExists(c, userId) ? "insufficient balance" : "no account " + userId;
                     c.rollback();
-                    return Purchase.refused(reason);
+                    return Purchase.refused("insufficient balance");
                 }
                 outbox.append(c, event(UUID.randomUUID(), new PaymentCompleted(paymentId, userId, cardType, amountCents)));
                 c.commit();
@@ -164,15 +175,6 @@ public final class PaymentService {
             update.setString(2, userId);
             update.setLong(3, amountCents);
             return update.executeUpdate() == 1;
-        }
-    }
-
-    private static boolean accountExists(Connection c, String userId) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("select 1 from " + S + ".account where user_id = ?")) {
-            select.setString(1, userId);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next();
-            }
         }
     }
 }
