@@ -71,13 +71,16 @@ public final class LatencyChart {
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(e.getKey() + 0.5, lastSecond), y(ms, decades)));
             }
             svg.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%s\"/>%n", colors[i], points.toString().strip()));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>%n", WIDTH - RIGHT - 40, TOP + 14 + 14 * i, colors[i], names[i]));
+            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" fill=\"%s\">&#8212; %s</text>%n", WIDTH - RIGHT - 150 + 50 * i, colors[i], names[i]));
         }
         int row = 0;
         for (Map.Entry<String, Long> m : markers.entrySet()) {
             double x = x(m.getValue() / 1000.0, lastSecond);
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#555\" stroke-dasharray=\"4 3\"/>%n", x, TOP, x, HEIGHT - BOTTOM));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"#555\">%s</text>%n", x + 3, TOP + 12 + 13 * (row++ % 6), m.getKey()));
+            // Labels from the bottom up, so that faults close together stay readable.
+            boolean nearRightEdge = x > WIDTH * 0.8;
+            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"#555\" text-anchor=\"%s\">%s</text>%n",
+                    nearRightEdge ? x - 3 : x + 3, HEIGHT - BOTTOM - 6 - 14 * (row++ % 6), nearRightEdge ? "end" : "start", m.getKey()));
         }
         svg.append("</svg>\n");
         return svg.toString();
