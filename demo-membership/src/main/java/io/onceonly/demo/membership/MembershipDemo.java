@@ -118,7 +118,15 @@ public final class MembershipDemo {
         out.println("Starting the relay and the dedup app, each in its own JVM (logs: " + workDir.resolve("relay.log") + ", "
                 + workDir.resolve("dedup.log") + ")...");
         Pipeline pipeline = Pipeline.create(infra, workDir);
-        Thread killChildren = new Thread(pipeline::close, "demo-shutdown");
+        // Ctrl-C: no orphaned stage JVMs, and the embedded servers' data directories go too.
+        Thread killChildren = new Thread(() -> {
+            pipeline.close();
+            try {
+                infra.close();
+            } catch (Exception e) {
+                // the JVM is exiting: nothing left to tell
+            }
+        }, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(killChildren);
         List<String> topicsRead = List.of(DemoNames.PAYMENT_TOPIC, DemoNames.CARD_TOPIC, DemoNames.DUPLICATES_TOPIC,
                 DemoNames.RELAY_DEAD_LETTER, DemoNames.DEDUP_DEAD_LETTER);
