@@ -17,7 +17,7 @@ import java.util.TreeMap;
  *   <li>environment variables {@code ONCE_<NAME>}: the name lower-cased, {@code __} read as
  *       {@code -} and {@code _} as {@code .} ({@code ONCE_KAFKA_BOOTSTRAP_SERVERS} is
  *       {@code kafka.bootstrap.servers}, {@code ONCE_OUTBOX_COLUMN_BIZ__ID} is
- *       {@code outbox.column.biz-id});</li>
+ *       {@code outbox.column.biz-id}); {@code ONCE_CONFIG} and {@code ONCE_LOG_LEVEL} are not options;</li>
  *   <li>command-line arguments {@code --name=value}.</li>
  * </ol>
  */
@@ -27,6 +27,8 @@ public final class AppOptions {
     public static final String ENV_PREFIX = "ONCE_";
     /** Environment variable naming the properties file. */
     public static final String CONFIG_FILE_ENV = "ONCE_CONFIG";
+    /** Environment variable read by the apps' logging setup (our loggers' level), not an option. */
+    public static final String LOG_LEVEL_ENV = "ONCE_LOG_LEVEL";
 
     private final Map<String, String> values;
     private final boolean listOptions;
@@ -81,7 +83,8 @@ public final class AppOptions {
     static Map<String, String> fromEnvironment(Map<String, String> env) {
         Map<String, String> values = new TreeMap<>();
         env.forEach((name, value) -> {
-            if (name.startsWith(ENV_PREFIX) && !name.equals(CONFIG_FILE_ENV) && name.length() > ENV_PREFIX.length()) {
+            if (name.startsWith(ENV_PREFIX) && !name.equals(CONFIG_FILE_ENV) && !name.equals(LOG_LEVEL_ENV)
+                    && name.length() > ENV_PREFIX.length()) {
                 values.put(optionName(name), value);
             }
         });

@@ -28,6 +28,12 @@ class AppOptionsTest {
     }
 
     @Test
+    void theLogLevelAndConfigFileVariablesAreNotOptions() {
+        AppOptions options = AppOptions.load(new String[0], Map.of("ONCE_LOG_LEVEL", "DEBUG", "ONCE_SLOT_NAME", "s"));
+        assertThat(options.values()).containsExactly(Map.entry("slot.name", "s"));
+    }
+
+    @Test
     void environmentNamesMapBothWays() {
         assertThat(AppOptions.optionName("ONCE_KAFKA_BOOTSTRAP_SERVERS")).isEqualTo("kafka.bootstrap.servers");
         assertThat(AppOptions.envName("outbox.column.biz-id")).isEqualTo("ONCE_OUTBOX_COLUMN_BIZ__ID");

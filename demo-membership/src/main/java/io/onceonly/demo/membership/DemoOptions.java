@@ -44,7 +44,7 @@ public record DemoOptions(int events, int clients, int rate, Set<Fault> faults, 
               --bootstrap-servers H   use this Kafka instead of the embedded one
               --jdbc-url URL          use this PostgreSQL (wal_level=logical) instead of the embedded one
               --jdbc-user NAME        its user, with the REPLICATION attribute (default postgres)
-              --jdbc-password PW      its password (default empty; or $ONCE_DEMO_JDBC_PASSWORD)
+              --jdbc-password PW      its password (default empty; or $PGPASSWORD)
               --reset                 remove an earlier demo run's schemas, slot and topics first
               --report-dir DIR        where report.md and latency.svg go (default target/membership-demo)
               --seed N                seed of the buyers' choices (default 42)
@@ -103,7 +103,7 @@ public record DemoOptions(int events, int clients, int rate, Set<Fault> faults, 
                 Fault.parseList(given.getOrDefault("faults", "all")),
                 bootstrap, jdbcUrl,
                 given.getOrDefault("jdbc-user", "postgres"),
-                given.getOrDefault("jdbc-password", env.getOrDefault("ONCE_DEMO_JDBC_PASSWORD", "")),
+                given.getOrDefault("jdbc-password", env.getOrDefault("PGPASSWORD", "")),
                 Path.of(given.getOrDefault("report-dir", "target/membership-demo")),
                 number(given, "seed", 42, Integer.MIN_VALUE, Integer.MAX_VALUE),
                 reset, help);

@@ -29,7 +29,7 @@ class DemoOptionsTest {
     @Test
     void bothSpellingsAndAFaultListAreRead() {
         DemoOptions o = DemoOptions.parse(new String[] {"--events", "2,000", "--clients=4", "--faults", "relay-crash, card-crash",
-                "--bootstrap-servers", "k:9092", "--jdbc-url=jdbc:postgresql://db:5432/shop", "--reset"}, Map.of("ONCE_DEMO_JDBC_PASSWORD", "pw"));
+                "--bootstrap-servers", "k:9092", "--jdbc-url=jdbc:postgresql://db:5432/shop", "--reset"}, Map.of("PGPASSWORD", "pw"));
         assertThat(o.events()).isEqualTo(2_000);
         assertThat(o.clients()).isEqualTo(4);
         assertThat(o.faults()).containsExactlyInAnyOrder(Fault.RELAY_CRASH, Fault.CARD_CRASH);

@@ -95,6 +95,14 @@ public final class SourceDatabase {
 
     private static void createHeartbeatTable(Connection c, String table) {
         try (Statement s = c.createStatement()) {
+            // "create table if not exists" needs CREATE on the schema even when the table exists:
+            // a relay user given only the table must still start.
+            try (ResultSet exists = s.executeQuery("select to_regclass('" + table.replace("'", "''") + "') is not null")) {
+                exists.next();
+                if (exists.getBoolean(1)) {
+                    return;
+                }
+            }
             s.execute("create table if not exists " + table + " (id int primary key, beat_at timestamptz not null)");
         } catch (SQLException e) {
             throw new ConfigException(ConnectorOptions.HEARTBEAT_TABLE, table, "cannot be created: " + e.getMessage()
