@@ -121,6 +121,31 @@ public final class AppOptions {
         return values;
     }
 
+    /**
+     * The app's own options (those not under a pass-through prefix), each checked to be one
+     * {@code definition} knows.
+     *
+     * @param app the app's name, for the message
+     * @throws org.apache.kafka.common.config.ConfigException naming an unknown option and where its kind goes
+     */
+    public Map<String, String> own(org.apache.kafka.common.config.ConfigDef definition, String app, String... passThroughPrefixes) {
+        Map<String, String> own = new TreeMap<>();
+        values.forEach((name, value) -> {
+            for (String prefix : passThroughPrefixes) {
+                if (name.startsWith(prefix)) {
+                    return;
+                }
+            }
+            if (!definition.names().contains(name)) {
+                throw new org.apache.kafka.common.config.ConfigException(name, value, "is not an option of the " + app
+                        + "; see --list-options" + (passThroughPrefixes.length == 0 ? ""
+                        : " (settings passed through go under " + String.join("*, ", passThroughPrefixes) + "*)"));
+            }
+            own.put(name, value);
+        });
+        return own;
+    }
+
     /** Options under {@code prefix}, with the prefix removed ({@code kafka.acks} becomes {@code acks}). */
     public Map<String, String> withPrefix(String prefix) {
         Map<String, String> stripped = new TreeMap<>();

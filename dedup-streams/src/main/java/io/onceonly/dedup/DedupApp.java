@@ -1,18 +1,12 @@
 package io.onceonly.dedup;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.onceonly.dedup.config.DedupConfig;
 import io.onceonly.dedup.config.DedupOptions;
 import io.onceonly.runtime.AppOptions;
-import io.onceonly.runtime.OptionsTable;
-import io.onceonly.runtime.StopSignals;
+import io.onceonly.runtime.AppRunner;
 
 /**
  * {@code java -jar dedup-streams.jar [--config dedup.properties] [--name=value ...]}.
@@ -22,7 +16,8 @@ import io.onceonly.runtime.StopSignals;
  */
 public final class DedupApp {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DedupApp.class);
+    private static final String USAGE = "Once dedup app: forwards the first record of each biz-id, drops the rest.\n\n"
+            + "Usage: java -jar dedup-streams.jar [--config FILE] [--option=value ...] [--list-options]";
 
     private DedupApp() {
     }
@@ -32,40 +27,26 @@ public final class DedupApp {
     }
 
     static int run(String[] args) {
-        DedupConfig config;
-        try {
-            AppOptions options = AppOptions.load(args, System.getenv());
-            if (options.help() || options.listOptions()) {
-                System.out.println("Once dedup app: forwards the first record of each biz-id, drops the rest.\n\n"
-                        + "Usage: java -jar dedup-streams.jar [--config FILE] [--option=value ...] [--list-options]\n"
-                        + "Options come from FILE (or $" + AppOptions.CONFIG_FILE_ENV + "), then " + AppOptions.ENV_PREFIX
-                        + "* environment variables, then --option=value arguments.\n");
-                if (options.listOptions()) {
-                    System.out.print(OptionsTable.markdown(DedupOptions.definition(), DedupOptions.PASS_THROUGH));
-                }
-                return 0;
-            }
-            config = DedupConfig.from(options);
-        } catch (ConfigException | IllegalArgumentException e) {
-            System.err.println("Configuration error: " + e.getMessage());
-            return 2;
-        }
-        LOG.info("starting with {}", config.describe());
-        CountDownLatch stop = new CountDownLatch(1);
-        StopSignals.onTermination(stop::countDown);
-        try (DedupService service = new DedupService(config).start()) {
-            while (!stop.await(1, TimeUnit.SECONDS)) {
+        return new AppRunner(USAGE, DedupOptions.definition(), DedupOptions.PASS_THROUGH)
+                .run(args, System.getenv(), DedupApp::start, System.out, System.err);
+    }
+
+    private static AppRunner.Running start(AppOptions options) {
+        DedupConfig config = DedupConfig.from(options);
+        LoggerFactory.getLogger(DedupApp.class).info("starting with {}", config.describe());
+        DedupService service = new DedupService(config).start();
+        return new AppRunner.Running() {
+            @Override
+            public String failure() {
                 KafkaStreams.State state = service.state();
-                if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
-                    LOG.error("Kafka Streams is {}; exiting", state);
-                    return 1;
-                }
+                return state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
+                        ? "Kafka Streams is " + state : null;
             }
-            LOG.info("stop requested: closing Kafka Streams");
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        }
+
+            @Override
+            public void close() {
+                service.close();
+            }
+        };
     }
 }

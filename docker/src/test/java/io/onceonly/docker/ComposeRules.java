@@ -188,14 +188,14 @@ final class ComposeRules {
         return problems;
     }
 
-    // The app a service runs: the one its MODULE build argument names, if that is one of ours.
+    // The app a service runs: the one its MODULE build argument (and, for a jar of several apps, its command) names.
     private static Optional<DeployableApp> appOf(ComposeService service) {
-        return service.buildModule().flatMap(DeployableApp::ofModule);
+        return service.buildModule().flatMap(module -> DeployableApp.of(module, service.command()));
     }
 
     private static List<String> optionsOf(ComposeService service, DeployableApp app, Map<String, String> onceVariables) {
         List<String> problems = new ArrayList<>();
-        String listOptions = "see " + DeployableApp.listOptionsCommand(service.name());
+        String listOptions = "see " + app.listOptionsCommand(service.name());
         Map<String, String> env = new LinkedHashMap<>();
         onceVariables.forEach((variable, value) -> {
             if (variable.equals(AppOptions.CONFIG_FILE_ENV)) {

@@ -46,6 +46,15 @@ record ComposeService(String name, JsonNode node) {
         return module.isMissingNode() || module.isNull() ? Optional.empty() : Optional.of(Interpolation.withDefaults(module.asText()));
     }
 
+    /** The first word of the service's {@code command}, when it has one: which app of a jar to run. */
+    Optional<String> command() {
+        JsonNode command = node.path("command");
+        if (command.isArray() && !command.isEmpty()) {
+            return Optional.of(command.get(0).asText());
+        }
+        return command.isTextual() && !command.asText().isBlank() ? Optional.of(command.asText().strip().split("\\s+")[0]) : Optional.empty();
+    }
+
     /** The build context directory as written, when the service is built. */
     Optional<String> buildContext() {
         JsonNode build = node.path("build");

@@ -14,6 +14,9 @@ import io.onceonly.connector.config.ConnectorConfig;
 import io.onceonly.connector.config.ConnectorOptions;
 import io.onceonly.dedup.config.DedupConfig;
 import io.onceonly.dedup.config.DedupOptions;
+import io.onceonly.demo.membership.MembershipDemo;
+import io.onceonly.demo.membership.card.CardIssuingApp;
+import io.onceonly.demo.membership.payment.PaymentApp;
 import io.onceonly.runtime.AppOptions;
 
 /**
@@ -22,23 +25,29 @@ import io.onceonly.runtime.AppOptions;
  */
 enum DeployableApp {
 
-    OUTBOX_CONNECTOR("outbox-connector", ConnectorOptions.definition(),
+    OUTBOX_CONNECTOR("outbox-connector", null, ConnectorOptions.definition(),
             List.of(ConnectorOptions.KAFKA_PREFIX, ConnectorOptions.DEBEZIUM_PREFIX), ConnectorOptions.HTTP_PORT,
             options -> ConnectorConfig.from(options), null),
-    DEDUP_STREAMS("dedup-streams", DedupOptions.definition(),
+    DEDUP_STREAMS("dedup-streams", null, DedupOptions.definition(),
             List.of(DedupOptions.KAFKA_PREFIX), DedupOptions.HTTP_PORT,
-            options -> DedupConfig.from(options), DedupOptions.STATE_DIR);
+            options -> DedupConfig.from(options), DedupOptions.STATE_DIR),
+    PAYMENT_SERVICE("demo-membership", MembershipDemo.PAYMENT_SERVICE, PaymentApp.definition(),
+            List.of(), "http.port", options -> PaymentApp.config(options), null),
+    CARD_SERVICE("demo-membership", MembershipDemo.CARD_SERVICE, CardIssuingApp.definition(),
+            List.of("kafka."), "http.port", options -> CardIssuingApp.config(options), null);
 
     private final String module;
+    private final String command;
     private final ConfigDef definition;
     private final List<String> passThroughPrefixes;
     private final String httpPortOption;
     private final Consumer<AppOptions> parser;
     private final String stateDirOption;
 
-    DeployableApp(String module, ConfigDef definition, List<String> passThroughPrefixes, String httpPortOption,
+    DeployableApp(String module, String command, ConfigDef definition, List<String> passThroughPrefixes, String httpPortOption,
                   Consumer<AppOptions> parser, String stateDirOption) {
         this.module = module;
+        this.command = command;
         this.definition = definition;
         this.passThroughPrefixes = passThroughPrefixes;
         this.httpPortOption = httpPortOption;
@@ -46,9 +55,13 @@ enum DeployableApp {
         this.stateDirOption = stateDirOption;
     }
 
-    /** The app packaged from Maven module {@code module}, if it is one of ours. */
-    static Optional<DeployableApp> ofModule(String module) {
-        return Arrays.stream(values()).filter(app -> app.module.equals(module)).findFirst();
+    /**
+     * The app packaged from Maven module {@code module} and started with {@code command} (the first
+     * word of the service's command; none for a jar of one app), if it is one of ours.
+     */
+    static Optional<DeployableApp> of(String module, Optional<String> command) {
+        return Arrays.stream(values()).filter(app -> app.module.equals(module) && Optional.ofNullable(app.command).equals(command))
+                .findFirst();
     }
 
     /** The Maven module, also the name of its runnable jar without {@code .jar}. */
@@ -110,9 +123,9 @@ enum DeployableApp {
         parser.accept(options);
     }
 
-    /** The command that prints the options of the app run by {@code service}. */
-    static String listOptionsCommand(String service) {
-        return "docker compose run --rm --no-deps " + service + " --list-options";
+    /** The command that prints the options of this app, run by {@code service}. */
+    String listOptionsCommand(String service) {
+        return "docker compose run --rm --no-deps " + service + (command == null ? "" : " " + command) + " --list-options";
     }
 
     // Levenshtein distance: how many single-character edits turn one name into the other.

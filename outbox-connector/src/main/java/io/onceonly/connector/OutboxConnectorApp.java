@@ -1,28 +1,25 @@
 package io.onceonly.connector;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
 
-import org.apache.kafka.common.config.ConfigException;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.onceonly.connector.config.ConnectorConfig;
 import io.onceonly.connector.config.ConnectorOptions;
 import io.onceonly.runtime.AppOptions;
-import io.onceonly.runtime.OptionsTable;
-import io.onceonly.runtime.StopSignals;
+import io.onceonly.runtime.AppRunner;
 
 /**
  * {@code java -jar outbox-connector.jar [--config connector.properties] [--name=value ...]}.
  *
  * <p>Exit codes: 0 after a stop on SIGTERM or SIGINT (engine stopped, producer flushed, position
- * saved), 1 when the engine fails, 2 for a configuration error (the message names the option).
+ * saved), 1 when the engine fails or stops by itself, 2 for a configuration error (the message
+ * names the option).
  */
 public final class OutboxConnectorApp {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OutboxConnectorApp.class);
+    private static final String USAGE = "Once outbox connector: relays the PostgreSQL outbox table to Kafka.\n\n"
+            + "Usage: java -jar outbox-connector.jar [--config FILE] [--option=value ...] [--list-options]";
 
     private OutboxConnectorApp() {
     }
@@ -32,57 +29,38 @@ public final class OutboxConnectorApp {
     }
 
     static int run(String[] args) {
-        AppOptions options;
-        ConnectorConfig config;
-        try {
-            options = AppOptions.load(args, System.getenv());
-            if (options.help() || options.listOptions()) {
-                System.out.println("Once outbox connector: relays the PostgreSQL outbox table to Kafka.\n\n"
-                        + "Usage: java -jar outbox-connector.jar [--config FILE] [--option=value ...] [--list-options]\n"
-                        + "Options come from FILE (or $" + AppOptions.CONFIG_FILE_ENV + "), then " + AppOptions.ENV_PREFIX
-                        + "* environment variables, then --option=value arguments.\n");
-                if (options.listOptions()) {
-                    System.out.print(OptionsTable.markdown(ConnectorOptions.definition(), ConnectorOptions.PASS_THROUGH));
-                }
-                return 0;
-            }
-            config = ConnectorConfig.from(options);
-        } catch (ConfigException | IllegalArgumentException e) {
-            System.err.println("Configuration error: " + e.getMessage());
-            return 2;
-        }
-        LOG.info("starting with {}", config.describe());
+        return new AppRunner(USAGE, ConnectorOptions.definition(), ConnectorOptions.PASS_THROUGH)
+                .run(args, System.getenv(), OutboxConnectorApp::start, System.out, System.err);
+    }
 
-        CountDownLatch stop = new CountDownLatch(1);
-        StopSignals.onTermination(stop::countDown);
+    private static AppRunner.Running start(AppOptions options) {
+        ConnectorConfig config = ConnectorConfig.from(options);
+        LoggerFactory.getLogger(OutboxConnectorApp.class).info("starting with {}", config.describe());
         OutboxConnector connector = new OutboxConnector(config);
         try {
             connector.start();
-        } catch (ConfigException e) {
-            System.err.println("Configuration error: " + e.getMessage());
+        } catch (RuntimeException e) {
             connector.close();
-            return 2;
+            throw e;
         }
-        try {
-            while (!stop.await(1, TimeUnit.SECONDS)) {
-                if (connector.finished().isDone()) {
-                    connector.finished().get();
-                    LOG.info("the engine stopped by itself");
-                    connector.close();
-                    return 0;
+        return new AppRunner.Running() {
+            @Override
+            public String failure() {
+                if (!connector.finished().isDone()) {
+                    return null;
+                }
+                try {
+                    connector.finished().getNow(null);
+                    return "the Debezium engine stopped by itself";
+                } catch (CompletionException e) {
+                    return "the Debezium engine failed: " + e.getCause();
                 }
             }
-            LOG.info("stop requested: stopping the engine, flushing the producer, saving the position");
-            connector.close();
-            return 0;
-        } catch (ExecutionException e) {
-            LOG.error("the Debezium engine failed: {}", e.getCause().toString(), e.getCause());
-            connector.close();
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            connector.close();
-            return 1;
-        }
+
+            @Override
+            public void close() {
+                connector.close();
+            }
+        };
     }
 }

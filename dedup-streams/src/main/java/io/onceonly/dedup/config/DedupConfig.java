@@ -48,16 +48,7 @@ public final class DedupConfig {
      * @throws ConfigException naming the option that is missing or wrong
      */
     public static DedupConfig from(AppOptions app) {
-        Map<String, String> own = new LinkedHashMap<>();
-        app.values().forEach((name, value) -> {
-            if (!name.startsWith(DedupOptions.KAFKA_PREFIX)) {
-                if (!DedupOptions.definition().names().contains(name)) {
-                    throw new ConfigException(name, value, "is not an option of the dedup app; see --list-options"
-                            + " (Kafka Streams settings go under kafka.*)");
-                }
-                own.put(name, value);
-            }
-        });
+        Map<String, String> own = app.own(DedupOptions.definition(), "dedup app", DedupOptions.KAFKA_PREFIX);
         return new DedupConfig(new AbstractConfig(DedupOptions.definition(), own, false), app.withPrefix(DedupOptions.KAFKA_PREFIX));
     }
 

@@ -51,6 +51,10 @@ public record DemoOptions(int events, int clients, int rate, Set<Fault> faults, 
               --help                  this text
 
             Exit code: 0 when the verdict holds, 1 when it does not, 2 for a usage error.
+
+            The services alone, as deployable apps (see docker/compose.yaml):
+              java -jar demo-membership.jar payment-service --list-options
+              java -jar demo-membership.jar card-service --list-options
             """;
 
     /**

@@ -8,11 +8,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import io.onceonly.demo.membership.card.CardIssuingApp;
 import io.onceonly.demo.membership.card.CardIssuingService;
 import io.onceonly.demo.membership.card.CardSchema;
 import io.onceonly.demo.membership.driver.Buyers;
@@ -21,6 +24,7 @@ import io.onceonly.demo.membership.driver.Fault;
 import io.onceonly.demo.membership.driver.FaultInjector;
 import io.onceonly.demo.membership.driver.FaultLog;
 import io.onceonly.demo.membership.driver.Progress;
+import io.onceonly.demo.membership.payment.PaymentApp;
 import io.onceonly.demo.membership.payment.PaymentSchema;
 import io.onceonly.demo.membership.payment.PaymentService;
 import io.onceonly.demo.membership.pipeline.DemoFootprint;
@@ -39,6 +43,11 @@ import io.onceonly.demo.membership.report.TopicTally;
  */
 public final class MembershipDemo {
 
+    /** First argument that runs the payment service instead of the demo. */
+    public static final String PAYMENT_SERVICE = "payment-service";
+    /** First argument that runs the card-issuing service instead of the demo. */
+    public static final String CARD_SERVICE = "card-service";
+
     private static final Duration STAGE_START = Duration.ofSeconds(120);
     private static final Duration DRAIN = Duration.ofSeconds(180);
     private static final Duration SETTLE = Duration.ofSeconds(2);
@@ -46,7 +55,18 @@ public final class MembershipDemo {
     private MembershipDemo() {
     }
 
+    /**
+     * The demo, or with a first argument {@code payment-service} or {@code card-service} one of
+     * its services as a deployable app (the images of docker/compose.yaml run them so).
+     */
     public static void main(String[] args) {
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        if (args.length > 0 && args[0].equals(PAYMENT_SERVICE)) {
+            System.exit(PaymentApp.run(rest));
+        }
+        if (args.length > 0 && args[0].equals(CARD_SERVICE)) {
+            System.exit(CardIssuingApp.run(rest));
+        }
         System.exit(exitCode(args, System.out, System.err));
     }
 
@@ -137,7 +157,8 @@ public final class MembershipDemo {
             Buyers buyers = new Buyers(payments, options.events(), options.clients(), options.rate(), options.seed(), faults,
                     latencies::paymentCommitted);
             buyers.openAccounts();
-            CardIssuingService cards = new CardIssuingService(infra.dataSource(), infra.bootstrapServers(), latencies::cardsCommitted);
+            CardIssuingService cards = new CardIssuingService(infra.dataSource(), Map.of("bootstrap.servers", infra.bootstrapServers()),
+                    DemoNames.CARD_TOPIC, latencies::cardsCommitted);
             Supplier<Counts> counts = () -> new Counts(buyers.answered(), buyers.written(), topics.records(DemoNames.PAYMENT_TOPIC),
                     topics.records(DemoNames.CARD_TOPIC), cards.issued());
             out.printf("Buying %,d membership cards with %d buyers; faults: %s%n", options.events(), options.clients(),

@@ -54,16 +54,8 @@ public final class ConnectorConfig {
      * @throws ConfigException naming the option that is missing or wrong
      */
     public static ConnectorConfig from(AppOptions app) {
-        Map<String, String> own = new LinkedHashMap<>();
-        app.values().forEach((name, value) -> {
-            if (!name.startsWith(ConnectorOptions.KAFKA_PREFIX) && !name.startsWith(ConnectorOptions.DEBEZIUM_PREFIX)) {
-                if (!ConnectorOptions.definition().names().contains(name)) {
-                    throw new ConfigException(name, value, "is not an option of the outbox connector; see --list-options"
-                            + " (producer settings go under kafka.*, Debezium settings under debezium.*)");
-                }
-                own.put(name, value);
-            }
-        });
+        Map<String, String> own = app.own(ConnectorOptions.definition(), "outbox connector",
+                ConnectorOptions.KAFKA_PREFIX, ConnectorOptions.DEBEZIUM_PREFIX);
         AbstractConfig parsed = new AbstractConfig(ConnectorOptions.definition(), own, false);
         return new ConnectorConfig(parsed, app.withPrefix(ConnectorOptions.KAFKA_PREFIX), app.withPrefix(ConnectorOptions.DEBEZIUM_PREFIX));
     }

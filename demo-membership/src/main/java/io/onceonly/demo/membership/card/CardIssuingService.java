@@ -44,7 +44,8 @@ public final class CardIssuingService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CardIssuingService.class);
 
     private final DataSource db;
-    private final String bootstrapServers;
+    private final Map<String, String> kafka;
+    private final String topic;
     private final Consumer<List<UUID>> onIssued;
     private final IdempotentConsumer claims = new IdempotentConsumer(CardSchema.PROCESSED_MESSAGE);
     private final JsonDeserializer<PaymentCompleted> payloads = new JsonDeserializer<>(PaymentCompleted.class);
@@ -58,11 +59,15 @@ public final class CardIssuingService implements AutoCloseable {
     private Thread worker;
 
     /**
+     * @param kafka consumer settings, {@code bootstrap.servers} at least; group, isolation and
+     *     commit settings are the service's own
+     * @param topic the deduplicated topic of payments
      * @param onIssued told the payment ids of each committed batch of new cards, right after the commit
      */
-    public CardIssuingService(DataSource db, String bootstrapServers, Consumer<List<UUID>> onIssued) {
+    public CardIssuingService(DataSource db, Map<String, String> kafka, String topic, Consumer<List<UUID>> onIssued) {
         this.db = db;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = Map.copyOf(kafka);
+        this.topic = topic;
         this.onIssued = onIssued;
     }
 
@@ -171,7 +176,7 @@ public final class CardIssuingService implements AutoCloseable {
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, DemoNames.CARD_CONSUMER);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, DemoNames.CARD_CONSUMER);
         // Only what the dedup app's transactions committed: an aborted forward is never a card.
@@ -180,7 +185,7 @@ public final class CardIssuingService implements AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(DemoNames.CARD_TOPIC));
+        consumer.subscribe(List.of(topic));
         return consumer;
     }
 
@@ -190,6 +195,11 @@ public final class CardIssuingService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Whether the consuming thread runs. */
+    public boolean isRunning() {
+        return worker != null && worker.isAlive();
     }
 
     /** Records handed to the service and processed (redeliveries included). */

@@ -30,15 +30,23 @@ public final class PaymentSchema {
     private PaymentSchema() {
     }
 
-    /** Creates the schema, the tables and the outbox (contracts' DDL) if missing, in one transaction. */
+    /** Creates the schema, the tables and the outbox (contracts' DDL) beside them if missing, in one transaction. */
     public static void install(Connection c) throws SQLException {
+        install(c, DemoNames.PAYMENT_SCHEMA);
+    }
+
+    /**
+     * As {@link #install(Connection)}, with the outbox table ({@code outbox}, contracts' DDL) in
+     * {@code outboxSchema}, for a deployment whose relay tails an outbox elsewhere.
+     */
+    public static void install(Connection c, String outboxSchema) throws SQLException {
         InTransaction.run(c, tx -> {
             try (Statement s = tx.createStatement()) {
                 for (String ddl : DDL) {
                     s.execute(ddl);
                 }
-                // The outbox goes beside the business tables; contracts' DDL uses the current schema.
-                s.execute("set local search_path to " + DemoNames.PAYMENT_SCHEMA);
+                // Contracts' DDL creates the outbox in the current schema.
+                s.execute("set local search_path to " + outboxSchema);
                 OutboxSchema.install(tx);
             }
         });

@@ -25,10 +25,17 @@ public final class PaymentService {
     private static final String FOREIGN_KEY_VIOLATION = "23503";
 
     private final DataSource db;
-    private final OutboxWriter outbox = OutboxWriter.builder().table(DemoNames.OUTBOX_TABLE).build();
+    private final OutboxWriter outbox;
 
+    /** A service whose outbox is {@value DemoNames#OUTBOX_TABLE}, beside its own tables. */
     public PaymentService(DataSource db) {
+        this(db, DemoNames.OUTBOX_TABLE);
+    }
+
+    /** A service writing its events to {@code outboxTable} (schema-qualified), the table the relay tails. */
+    public PaymentService(DataSource db, String outboxTable) {
         this.db = db;
+        this.outbox = OutboxWriter.builder().table(outboxTable).build();
     }
 
     /** Opens accounts with {@code cents} on each, in one transaction; existing accounts stay as they are. */

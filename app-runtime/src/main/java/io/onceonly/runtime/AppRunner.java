@@ -1,0 +1,97 @@
+package io.onceonly.runtime;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of a deployable app from its command line to its exit code: options from file,
+ * environment and arguments; {@code --help} and {@code --list-options}; start; run until SIGTERM
+ * or SIGINT, or until the app fails; an orderly stop.
+ *
+ * <p>Exit codes: 0 after a stop on a signal, 1 when the app failed, 2 for a configuration error
+ * (the message names the option).
+ */
+public final class AppRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AppRunner.class);
+
+    /** A started app. */
+    public interface Running extends AutoCloseable {
+        /** Non-null once the app can no longer do its work: why. Polled every second. */
+        String failure();
+
+        /** The orderly stop. */
+        @Override
+        void close();
+    }
+
+    /** Starts the app from its options. */
+    @FunctionalInterface
+    public interface Starter {
+        /**
+         * @throws ConfigException or {@link IllegalArgumentException} for a bad option (exit code 2)
+         */
+        Running start(AppOptions options) throws Exception;
+    }
+
+    private final String usage;
+    private final ConfigDef definition;
+    private final List<String[]> passThrough;
+
+    /**
+     * @param usage the first lines of {@code --help}: what the app does and how it is called
+     * @param passThrough the option families passed through, for the option table
+     */
+    public AppRunner(String usage, ConfigDef definition, List<String[]> passThrough) {
+        this.usage = usage;
+        this.definition = definition;
+        this.passThrough = List.copyOf(passThrough);
+    }
+
+    /** Runs the app to its end; returns the exit code. */
+    public int run(String[] args, Map<String, String> env, Starter starter, PrintStream out, PrintStream err) {
+        Running app;
+        try {
+            AppOptions options = AppOptions.load(args, env);
+            if (options.help() || options.listOptions()) {
+                out.println(usage + "\nOptions come from FILE (or $" + AppOptions.CONFIG_FILE_ENV + "), then "
+                        + AppOptions.ENV_PREFIX + "* environment variables, then --option=value arguments.\n");
+                if (options.listOptions()) {
+                    out.print(OptionsTable.markdown(definition, passThrough));
+                }
+                return 0;
+            }
+            app = starter.start(options);
+        } catch (ConfigException | IllegalArgumentException e) {
+            err.println("Configuration error: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            LOG.error("could not start: {}", e.toString(), e);
+            return 1;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        StopSignals.onTermination(stop::countDown);
+        try (app) {
+            while (!stop.await(1, TimeUnit.SECONDS)) {
+                String failure = app.failure();
+                if (failure != null) {
+                    LOG.error("stopping: {}", failure);
+                    return 1;
+                }
+            }
+            LOG.info("stop requested");
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+}
