@@ -70,13 +70,17 @@ final class BacklogDrain {
         ThreadCpu threadsAtFirst;
         ThreadCpu threadsAtDone;
         double postgresCpu;
+        Map<String, Double> profile;
         try (OutboxConnector connector = new OutboxConnector(config).start();
              KafkaConsumer<byte[], byte[]> offsets = endOffsetReader()) {
             List<TopicPartition> partitions = partitions(offsets, topic);
             firstAt = awaitOnTopic(offsets, partitions, 1);
             threadsAtFirst = new ThreadCpu();
             double postgresAtFirst = postmaster < 0 ? Double.NaN : ProcessCpu.withChildren(postmaster);
-            doneAt = awaitOnTopic(offsets, partitions, rows);
+            try (StackSampler sampler = StackSampler.start(name -> name.endsWith("change-event-source-coordinator") || name.startsWith("pool-"))) {
+                doneAt = awaitOnTopic(offsets, partitions, rows);
+                profile = sampler.top(6);
+            }
             threadsAtDone = new ThreadCpu();
             postgresCpu = (postmaster < 0 ? Double.NaN : ProcessCpu.withChildren(postmaster)) - postgresAtFirst;
         }
@@ -94,6 +98,8 @@ final class BacklogDrain {
         results.add(new Row("relay backlog", setting, "cpu % postgres", 100 * postgresCpu / drain, "during the drain, % of one core"));
         threadsAtDone.topSince(threadsAtFirst, 6).forEach((group, seconds) -> results.add(new Row("relay backlog", setting,
                 "cpu % thread", 100 * seconds / drain, "during the drain: " + group)));
+        // The relay's two threads (Debezium's reader, the engine's handler), sampled: where they wait.
+        profile.forEach((place, share) -> results.add(new Row("relay backlog", setting, "samples %", share, place)));
     }
 
     private void writeBacklog(String aggregate, int rows) throws Exception {

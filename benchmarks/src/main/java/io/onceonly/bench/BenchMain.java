@@ -63,6 +63,8 @@ public final class BenchMain {
             if (!quick) {
                 // Debezium hands the relay batches of max.batch.size (default 2,048) from a queue of max.queue.size (8,192).
                 drain.run("drain_batch8k", Map.of("debezium.max.batch.size", "8192", "debezium.max.queue.size", "32768"), 100_000);
+                // The reader sleeps poll.interval.ms whenever the replication stream has nothing buffered.
+                drain.run("drain_poll1", Map.of("poll.interval.ms", "1"), 100_000);
             }
             started = stage("relay backlog", started);
             new DedupThroughput(stack, results).run(quick ? 50_000 : 500_000, 0.10);

@@ -19,6 +19,7 @@ public final class Results {
     private final List<Row> rows = new ArrayList<>();
     private final Map<String, String> charts = new LinkedHashMap<>();
     private final Instant started = Instant.now();
+    private final String loadAtStart = loadAverage();
 
     synchronized void add(Row row) {
         rows.add(row);
@@ -49,17 +50,30 @@ public final class Results {
         json.put("started", started.toString());
         json.put("quick", quick);
         json.put("machine", machine());
+        // Other work on the machine shows in every figure: the load says how much there was.
+        json.put("loadAverageAtStart", loadAtStart);
+        json.put("loadAverageAtEnd", loadAverage());
         json.put("rows", rows);
         json.put("charts", charts);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("results.json").toFile(), json);
         StringBuilder md = new StringBuilder("# Once benchmark results\n\n")
-                .append("Run ").append(started).append(quick ? " (quick)" : "").append(" on ").append(machine()).append(".\n\n")
+                .append("Run ").append(started).append(quick ? " (quick)" : "").append(" on ").append(machine())
+                .append("; load average (1, 5, 15 min) ").append(loadAtStart).append(" at start, ").append(loadAverage()).append(" at end.\n\n")
                 .append("| figure | setting | metric | value | note |\n|---|---|---|---:|---|\n");
         for (Row r : rows) {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %s |%n", r.figure(), r.setting(), r.metric(), r.value(), r.note()));
         }
         charts.forEach((file, caption) -> md.append("\n![").append(caption).append("](").append(file).append(")\n"));
         Files.writeString(dir.resolve("results.md"), md);
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     static String machine() {

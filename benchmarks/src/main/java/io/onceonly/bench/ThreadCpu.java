@@ -58,7 +58,8 @@ final class ThreadCpu {
         return result;
     }
 
-    private static String group(String threadName) {
+    /** A thread's name without its numbers and ids: the eight request handlers of the broker are one group. */
+    static String group(String threadName) {
         return threadName.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "*").replaceAll("\\d+", "#");
     }
 
