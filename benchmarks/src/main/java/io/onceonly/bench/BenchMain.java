@@ -1,24 +1,31 @@
 package io.onceonly.bench;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.onceonly.contracts.OutboxSchema;
 import io.onceonly.testkit.TestStack;
 
 /**
  * {@code mvn -pl benchmarks exec:java [-Dexec.args="--quick --out DIR"]}: runs the figures on the
- * testkit stack (durable PostgreSQL, in-process Kafka), prints a table and writes results.json and
- * results.md to {@code DIR} (default {@code benchmarks/target/results}).
+ * testkit stack (durable PostgreSQL, in-process Kafka), prints a table and writes results.json,
+ * results.md and latency.svg to {@code DIR} (default {@code benchmarks/target/results}).
  */
 public final class BenchMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BenchMain.class);
 
     private BenchMain() {
     }
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
-        Path out = Path.of("target", "results");
+        Path out = Path.of(System.getProperty("bench.out", "target/results"));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--quick")) {
                 quick = true;
@@ -29,29 +36,75 @@ public final class BenchMain {
                 System.exit(2);
             }
         }
+        Results results = run(quick, out);
+        System.out.println();
+        System.out.print(results.table());
+        System.out.println("\nwritten: " + out.toAbsolutePath().resolve("results.json") + ", results.md and latency.svg");
+    }
+
+    /**
+     * Runs every figure, briefly when {@code quick}, and writes the result files to {@code out}.
+     *
+     * @return the rows written
+     */
+    public static Results run(boolean quick, Path out) throws Exception {
+        Files.createDirectories(out);
         Results results = new Results();
+        List<RatePoint> endToEnd;
         try (TestStack stack = TestStack.start()) {
             try (var c = stack.postgres().dataSource().getConnection()) {
                 OutboxSchema.install(c);
             }
-            int seconds = quick ? 5 : 20;
+            long started = System.nanoTime();
+            new OutboxWriteThroughput(stack.postgres().dataSource(), results).run(new int[] {1, 10, 100}, 8, quick ? 2 : 5);
+            started = stage("outbox write", started);
+            BacklogDrain drain = new BacklogDrain(stack, results);
+            drain.run("drain", Map.of(), quick ? 10_000 : 100_000);
+            if (!quick) {
+                // Debezium hands the relay batches of max.batch.size (default 2,048) from a queue of max.queue.size (8,192).
+                drain.run("drain_batch8k", Map.of("debezium.max.batch.size", "8192", "debezium.max.queue.size", "32768"), 100_000);
+                // The reader sleeps poll.interval.ms whenever the replication stream has nothing buffered.
+                drain.run("drain_poll1", Map.of("poll.interval.ms", "1"), 100_000);
+            }
+            started = stage("relay backlog", started);
+            new DedupThroughput(stack, results).run(quick ? 50_000 : 500_000, 0.10);
+            started = stage("dedup", started);
+
+            int seconds = quick ? 5 : 10;
             RelayLatency latency = new RelayLatency(stack, results);
             latency.run("lat_default", Map.of(), quick ? new int[] {2_000} : new int[] {500, 2_000, 5_000}, seconds);
             if (!quick) {
                 latency.run("lat_poll20", Map.of("poll.interval.ms", "20"), new int[] {2_000}, seconds);
                 latency.run("lat_poll500", Map.of("poll.interval.ms", "500"), new int[] {2_000}, seconds);
             }
-            IdleCost idle = new IdleCost(stack, results, out);
-            idle.run("idle_default", Map.of(), quick ? 5 : 10, quick ? 5 : 30);
+            started = stage("relay latency", started);
+
+            EndToEnd e2e = new EndToEnd(stack, results, out);
+            endToEnd = quick ? e2e.run("default", Map.of(), new int[] {1_000, 2_000}, 3, false)
+                    : e2e.run("default", Map.of(), new int[] {1_000, 2_000, 5_000, 10_000, 20_000}, 10, true);
             if (!quick) {
-                idle.run("idle_poll5", Map.of("poll.interval.ms", "5"), 10, 30);
-                idle.run("idle_poll20", Map.of("poll.interval.ms", "20"), 10, 30);
-                idle.run("idle_poll500", Map.of("poll.interval.ms", "500"), 10, 30);
+                // exactly_once_v2 makes output visible at each commit, every commit.interval.ms (100 ms by default).
+                e2e.run("commit20", Map.of("kafka.commit.interval.ms", "20"), new int[] {2_000}, 10, false);
             }
+            started = stage("end to end", started);
+
+            IdleCost idle = new IdleCost(stack, results, out);
+            idle.run("idle_default", Map.of(), true, quick ? 5 : 10, quick ? 5 : 30);
+            if (!quick) {
+                idle.run("idle_poll20", Map.of("poll.interval.ms", "20"), false, 5, 15);
+                idle.run("idle_poll500", Map.of("poll.interval.ms", "500"), false, 5, 15);
+            }
+            stage("idle cost", started);
         }
-        System.out.println();
-        System.out.print(results.table());
+        LatencyChart.write(out.resolve("latency.svg"), "Once end to end: commit -> dedup output, durable PostgreSQL", endToEnd);
+        results.chart("latency.svg", "end-to-end latency against offered rate");
         results.write(out, quick);
-        System.out.println("\nwritten: " + out.toAbsolutePath().resolve("results.json") + " and results.md");
+        return results;
+    }
+
+    private static long stage(String name, long started) {
+        long now = System.nanoTime();
+        LOG.info("{} done in {} s", name, (now - started) / 1_000_000_000);
+        return now;
     }
 }

@@ -1,6 +1,8 @@
 package io.onceonly.bench;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -8,10 +10,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.onceonly.connector.OutboxConnectorApp;
+import io.onceonly.dedup.DedupApp;
 import io.onceonly.testkit.ChildJvm;
 import io.onceonly.testkit.TestStack;
 
-/** CPU the connector burns with no traffic at all: it runs in a child JVM, measured from /proc. */
+/**
+ * CPU the connector and the dedup app burn with no traffic at all: each runs in a child JVM,
+ * measured from /proc over the same window.
+ */
 final class IdleCost {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdleCost.class);
@@ -26,18 +32,48 @@ final class IdleCost {
         this.logs = logs;
     }
 
-    void run(String slot, Map<String, String> settings, int warmSeconds, int measureSeconds) throws Exception {
-        String setting = settings.isEmpty() ? "defaults" : settings.toString().replaceAll("[{}]", "");
-        try (ChildJvm connector = ChildJvm.start(slot, OutboxConnectorApp.class.getName(),
-                List.of(Options.connectorArgs(stack, slot, settings)), Map.of(), logs.resolve(slot + ".log"))) {
-            Thread.sleep(warmSeconds * 1000L);
-            double before = ProcessCpu.seconds(connector.pid());
-            Thread.sleep(measureSeconds * 1000L);
-            double percent = 100 * (ProcessCpu.seconds(connector.pid()) - before) / measureSeconds;
-            LOG.info("idle connector ({}): {}% of one core", setting, String.format("%.2f", percent));
-            results.add(new Row("idle cost", "connector, " + setting, "cpu % of a core", percent,
-                    "over " + measureSeconds + " s without traffic; target (with dedup) <= 3"));
-            connector.terminate(java.time.Duration.ofSeconds(30));
+    /** The connector with {@code settings}, and the dedup app with its defaults when {@code withDedup}. */
+    void run(String slot, Map<String, String> settings, boolean withDedup, int warmSeconds, int measureSeconds) throws Exception {
+        String setting = Options.describe(settings);
+        String idleTopic = "outbox.bench-idle";
+        stack.kafka().createTopic(idleTopic, 4);
+        Map<String, ChildJvm> apps = new LinkedHashMap<>();
+        try (ScratchDirectory state = new ScratchDirectory("once-bench-idle")) {
+            try {
+                apps.put("connector, " + setting, ChildJvm.start(slot, OutboxConnectorApp.class.getName(),
+                        List.of(Options.connectorArgs(stack, slot, settings)), Map.of(), logs.resolve(slot + ".log")));
+                if (withDedup) {
+                    apps.put("dedup app, defaults", ChildJvm.start(slot + "-dedup", DedupApp.class.getName(),
+                            List.of(Options.dedupArgs(stack, "bench-idle-" + slot, idleTopic, "bench-idle-out", state.toString(), Map.of())),
+                            Map.of(), logs.resolve(slot + "-dedup.log")));
+                }
+                measure(apps, withDedup, warmSeconds, measureSeconds);
+            } finally {
+                // Stopped before their state directory goes.
+                for (ChildJvm app : apps.values()) {
+                    app.terminate(Duration.ofSeconds(60));
+                }
+            }
+        }
+    }
+
+    private void measure(Map<String, ChildJvm> apps, boolean withDedup, int warmSeconds, int measureSeconds) throws Exception {
+        Thread.sleep(warmSeconds * 1000L);
+        Map<String, Double> before = new LinkedHashMap<>();
+        for (Map.Entry<String, ChildJvm> app : apps.entrySet()) {
+            before.put(app.getKey(), ProcessCpu.seconds(app.getValue().pid()));
+        }
+        Thread.sleep(measureSeconds * 1000L);
+        double total = 0;
+        for (Map.Entry<String, ChildJvm> app : apps.entrySet()) {
+            double percent = 100 * (ProcessCpu.seconds(app.getValue().pid()) - before.get(app.getKey())) / measureSeconds;
+            total += percent;
+            LOG.info("idle {}: {}% of one core", app.getKey(), String.format("%.2f", percent));
+            results.add(new Row("idle cost", app.getKey(), "cpu % of a core", percent, "over " + measureSeconds + " s without traffic"
+                    + (withDedup ? "" : "; target (with dedup) <= 3")));
+        }
+        if (withDedup) {
+            results.add(new Row("idle cost", "connector + dedup app", "cpu % of a core", total, "target <= 3"));
         }
     }
 }

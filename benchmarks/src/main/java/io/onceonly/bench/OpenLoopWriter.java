@@ -2,14 +2,12 @@ package io.onceonly.bench;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -40,7 +38,8 @@ final class OpenLoopWriter {
      * @return events committed
      */
     int run(String aggregateType, int eventsPerSecond, int seconds, int perTransaction, int threads) throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        // Named so that the broker's CPU can be told apart from the writers' (BrokerCpu).
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> new Thread(r, "bench-writer"));
         long transactions = (long) eventsPerSecond * seconds / perTransaction;
         long intervalNanos = 1_000_000_000L * perTransaction / eventsPerSecond;
         long start = System.nanoTime();
@@ -58,16 +57,7 @@ final class OpenLoopWriter {
     }
 
     private void transaction(String aggregateType, int size) {
-        List<OutboxEvent> events = new ArrayList<>(size);
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        for (int i = 0; i < size; i++) {
-            String aggregate = "acct-" + random.nextInt(1_000);
-            events.add(OutboxEvent.builder().aggregateType(aggregateType).aggregateId(aggregate).eventType("PaymentCompleted")
-                    .bizId(UUID.randomUUID().toString())
-                    .payloadJson("{\"account\":\"" + aggregate + "\",\"amountCents\":" + random.nextInt(100_000)
-                            + ",\"currency\":\"EUR\",\"note\":\"membership card, yearly plan\"}")
-                    .build());
-        }
+        List<OutboxEvent> events = PaymentEvents.transaction(aggregateType, size);
         try (Connection tx = db.getConnection()) {
             tx.setAutoCommit(false);
             writer.appendAll(tx, events);

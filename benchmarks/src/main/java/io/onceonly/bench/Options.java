@@ -7,12 +7,13 @@ import java.util.Map;
 
 import io.onceonly.testkit.TestStack;
 
-/** Connector arguments for the benchmark stack: one slot, publication and offset topic per run. */
+/** Command-line options of the connector and the dedup app on the benchmark stack, one set per run. */
 final class Options {
 
     private Options() {
     }
 
+    /** The connector with its own slot, publication and offset topic. */
     static String[] connectorArgs(TestStack stack, String slot, Map<String, String> settings) {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("database.url", stack.postgres().jdbcUrl());
@@ -23,11 +24,36 @@ final class Options {
         o.put("publication.name", slot);
         o.put("offset.storage.topic", "offsets-" + slot);
         o.put("heartbeat.table", "public.heartbeat_" + slot);
+        // Earlier figures leave their rows in the table; a new slot relays only what commits after it.
+        o.put("snapshot.mode", "no_data");
         o.put("http.port", "-1");
         o.put("name", slot);
         o.putAll(settings);
+        return args(o);
+    }
+
+    /** The dedup app as {@code application}, reading {@code input} and writing {@code output}. */
+    static String[] dedupArgs(TestStack stack, String application, String input, String output, String stateDir,
+                              Map<String, String> settings) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("kafka.bootstrap.servers", stack.kafka().bootstrapServers());
+        o.put("application.id", application);
+        o.put("input.topics", input);
+        o.put("output.mapping", input + ":" + output);
+        o.put("state.dir", stateDir);
+        o.put("http.port", "-1");
+        o.putAll(settings);
+        return args(o);
+    }
+
+    /** The settings a figure varied, as its rows name them: {@code defaults} when none. */
+    static String describe(Map<String, String> settings) {
+        return settings.isEmpty() ? "defaults" : settings.toString().replaceAll("[{}]", "");
+    }
+
+    private static String[] args(Map<String, String> options) {
         List<String> args = new ArrayList<>();
-        o.forEach((k, v) -> args.add("--" + k + "=" + v));
+        options.forEach((k, v) -> args.add("--" + k + "=" + v));
         return args.toArray(new String[0]);
     }
 }

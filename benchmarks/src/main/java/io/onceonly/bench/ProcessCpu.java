@@ -1,8 +1,13 @@
 package io.onceonly.bench;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+
+import io.onceonly.testkit.Postgres;
+import io.onceonly.testkit.PostgresService;
 
 /** CPU time of a process (user + system), read from /proc: what the process cost, whatever else runs. */
 final class ProcessCpu {
@@ -15,16 +20,50 @@ final class ProcessCpu {
 
     /** CPU seconds used so far by {@code pid}. */
     static double seconds(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        // The command name (field 2) may contain spaces; fields after its closing parenthesis are fixed.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long utime = Long.parseLong(fields[11]);
-        long stime = Long.parseLong(fields[12]);
-        return (utime + stime) / TICKS_PER_SECOND;
+        String[] f = fields(pid);
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
     }
 
     /** CPU seconds used so far by this JVM. */
     static double self() throws IOException {
         return seconds(ProcessHandle.current().pid());
+    }
+
+    /**
+     * CPU seconds used so far by {@code pid} and its children, live or ended: a PostgreSQL server
+     * does its work in one backend process per connection plus its background workers.
+     */
+    static double withChildren(long pid) throws IOException {
+        String[] own = fields(pid);
+        long ticks = Long.parseLong(own[11]) + Long.parseLong(own[12]) // the process itself
+                + Long.parseLong(own[13]) + Long.parseLong(own[14]); // children it has waited for
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+            for (Path proc : procs) {
+                try {
+                    String[] f = fields(Long.parseLong(proc.getFileName().toString()));
+                    if (Long.parseLong(f[1]) == pid) {
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (NoSuchFileException ended) {
+                    // The process ended between listing and reading; its parent counts it now.
+                }
+            }
+        }
+        return ticks / TICKS_PER_SECOND;
+    }
+
+    /** The postmaster's pid of an embedded server, or -1 when PostgreSQL runs elsewhere (a container). */
+    static long postmaster(PostgresService server) throws IOException {
+        if (server instanceof Postgres embedded) {
+            // The first line of postmaster.pid in the data directory.
+            return Long.parseLong(Files.readAllLines(embedded.dataDirectory().resolve("postmaster.pid")).get(0).trim());
+        }
+        return -1;
+    }
+
+    // Fields after the command name (field 2), which may contain spaces; index 0 is field 3 (state).
+    private static String[] fields(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 }

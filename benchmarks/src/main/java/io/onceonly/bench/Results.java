@@ -14,13 +14,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /** The rows of a run: printed as a table, written as JSON and Markdown. */
-final class Results {
+public final class Results {
 
     private final List<Row> rows = new ArrayList<>();
+    private final Map<String, String> charts = new LinkedHashMap<>();
     private final Instant started = Instant.now();
+    private final String loadAtStart = loadAverage();
 
     synchronized void add(Row row) {
         rows.add(row);
+    }
+
+    /** Links the chart in {@code file} (next to results.md) from the Markdown. */
+    synchronized void chart(String file, String caption) {
+        charts.put(file, caption);
+    }
+
+    /** The rows so far. */
+    public synchronized List<Row> rows() {
+        return List.copyOf(rows);
     }
 
     synchronized String table() {
@@ -38,15 +50,30 @@ final class Results {
         json.put("started", started.toString());
         json.put("quick", quick);
         json.put("machine", machine());
+        // Other work on the machine shows in every figure: the load says how much there was.
+        json.put("loadAverageAtStart", loadAtStart);
+        json.put("loadAverageAtEnd", loadAverage());
         json.put("rows", rows);
+        json.put("charts", charts);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("results.json").toFile(), json);
         StringBuilder md = new StringBuilder("# Once benchmark results\n\n")
-                .append("Run ").append(started).append(quick ? " (quick)" : "").append(" on ").append(machine()).append(".\n\n")
+                .append("Run ").append(started).append(quick ? " (quick)" : "").append(" on ").append(machine())
+                .append("; load average (1, 5, 15 min) ").append(loadAtStart).append(" at start, ").append(loadAverage()).append(" at end.\n\n")
                 .append("| figure | setting | metric | value | note |\n|---|---|---|---:|---|\n");
         for (Row r : rows) {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %s |%n", r.figure(), r.setting(), r.metric(), r.value(), r.note()));
         }
+        charts.forEach((file, caption) -> md.append("\n![").append(caption).append("](").append(file).append(")\n"));
         Files.writeString(dir.resolve("results.md"), md);
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     static String machine() {

@@ -1,0 +1,52 @@
+package io.onceonly.bench;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * CPU readings of the pipeline's parts: PostgreSQL (its processes), the relay and the dedup app
+ * (child JVMs), the broker (threads of this JVM) and this JVM as a whole (broker, writers, consumer,
+ * GC and JIT).
+ */
+final class Components {
+
+    private final long relayPid;
+    private final long dedupPid;
+    private final long postgresPid;
+
+    /** @param postgresPid the postmaster, or -1 when PostgreSQL does not run on this machine */
+    Components(long relayPid, long dedupPid, long postgresPid) {
+        this.relayPid = relayPid;
+        this.dedupPid = dedupPid;
+        this.postgresPid = postgresPid;
+    }
+
+    Reading read() throws IOException {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        seconds.put("postgres", postgresPid < 0 ? Double.NaN : ProcessCpu.withChildren(postgresPid));
+        seconds.put("relay", ProcessCpu.seconds(relayPid));
+        seconds.put("dedup", ProcessCpu.seconds(dedupPid));
+        seconds.put("bench JVM", ProcessCpu.self());
+        return new Reading(seconds, new ThreadCpu());
+    }
+
+    /** CPU seconds of each part at one moment. */
+    static final class Reading {
+        private final Map<String, Double> seconds;
+        private final ThreadCpu threads;
+
+        private Reading(Map<String, Double> seconds, ThreadCpu threads) {
+            this.seconds = seconds;
+            this.threads = threads;
+        }
+
+        /** Each part's CPU between {@code earlier} and this reading, in % of one core over {@code window} seconds. */
+        Map<String, Double> minus(Reading earlier, double window) {
+            Map<String, Double> percent = new LinkedHashMap<>();
+            seconds.forEach((part, now) -> percent.put(part, 100 * (now - earlier.seconds.get(part)) / window));
+            percent.put("broker", 100 * threads.secondsSince(earlier.threads, ThreadCpu.broker()) / window);
+            return percent;
+        }
+    }
+}

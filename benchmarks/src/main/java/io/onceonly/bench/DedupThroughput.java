@@ -1,0 +1,88 @@
+package io.onceonly.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.onceonly.contracts.wire.OutboxTopics;
+import io.onceonly.dedup.DedupService;
+import io.onceonly.dedup.config.DedupConfig;
+import io.onceonly.runtime.AppOptions;
+import io.onceonly.testkit.TestStack;
+
+/**
+ * Records per second through the dedup app with exactly_once_v2, against the same app with
+ * at_least_once on the same records (the limit: no transactions). The app runs in this JVM with
+ * its defaults; each run is a new application id, so it reads the topic from its start.
+ */
+final class DedupThroughput {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DedupThroughput.class);
+    private static final String INPUT = "outbox.bench-dedup";
+
+    private final TestStack stack;
+    private final Results results;
+    private final Map<String, Map<String, Double>> profile = new LinkedHashMap<>();
+
+    DedupThroughput(TestStack stack, Results results) {
+        this.stack = stack;
+        this.results = results;
+    }
+
+    void run(int records, double duplicateShare) throws Exception {
+        stack.kafka().createTopic(INPUT, 4);
+        int unique = DuplicatedRecords.produce(stack.kafka(), INPUT, records, duplicateShare);
+        // exactly_once_v2 first: a JVM warming up slows whichever runs first, so the ratio errs low.
+        double exactlyOnce = measure("exactly_once_v2", records, unique);
+        double atLeastOnce = measure("at_least_once", records, unique);
+        String setting = records + " records, " + Math.round(duplicateShare * 100) + "% duplicates";
+        results.add(new Row("dedup", setting, "records/s", exactlyOnce, "exactly_once_v2, app defaults"));
+        results.add(new Row("dedup", setting, "limit records/s", atLeastOnce, "at_least_once, same records"));
+        results.add(new Row("dedup", setting, "ratio %", 100 * exactlyOnce / atLeastOnce, "exactly_once_v2 / at_least_once; target >= 90"));
+        // The stream thread, sampled: where each guarantee spends its time.
+        profile.forEach((guarantee, places) -> places.forEach((place, share) ->
+                results.add(new Row("dedup", setting, "samples %", share, guarantee + ": " + place))));
+    }
+
+    /** Records per second from the first record read to the last. */
+    private double measure(String guarantee, int records, int unique) throws Exception {
+        String app = "bench-dedup-" + guarantee.replace('_', '-');
+        // Created up front: a sink topic the broker creates on first send keeps the stream thread
+        // waiting for its metadata, which the first profile showed as a large share of the run.
+        stack.kafka().createTopic(app + "-out", 4);
+        stack.kafka().createTopic(OutboxTopics.duplicatesOf(app + "-out"), 4);
+        try (ScratchDirectory state = new ScratchDirectory("once-bench-dedup")) {
+            DedupConfig config = DedupConfig.from(AppOptions.load(Options.dedupArgs(stack, app, INPUT, app + "-out",
+                    state.toString(), Map.of("processing.guarantee", guarantee)), Map.of()));
+            return measure(config, guarantee, records, unique);
+        }
+    }
+
+    private double measure(DedupConfig config, String guarantee, int records, int unique) throws InterruptedException {
+        try (DedupService service = new DedupService(config).start()) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (service.metrics().inCount() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            long firstAt = System.nanoTime();
+            try (StackSampler sampler = StackSampler.start(name -> name.matches(".*-StreamThread-\\d+"))) {
+                while (service.metrics().inCount() < records && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                profile.put(guarantee, sampler.top(5));
+            }
+            long doneAt = System.nanoTime();
+            long in = service.metrics().inCount();
+            if (in < records) {
+                throw new IllegalStateException(guarantee + ": the dedup app read " + in + " of " + records + " records in 5 minutes");
+            }
+            double rate = in / ((doneAt - firstAt) / 1e9);
+            LOG.info("dedup {}: {} records/s, {} forwarded ({} unique written), {} duplicates", guarantee, Math.round(rate),
+                    service.metrics().forwardedCount(), unique, service.metrics().duplicateCount());
+            return rate;
+        }
+    }
+}

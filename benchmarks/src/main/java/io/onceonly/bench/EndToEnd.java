@@ -1,0 +1,121 @@
+package io.onceonly.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.onceonly.connector.OutboxConnectorApp;
+import io.onceonly.dedup.DedupApp;
+import io.onceonly.testkit.ChildJvm;
+import io.onceonly.testkit.TestStack;
+
+/**
+ * The whole pipeline at open-loop offered rates: business transactions of 10 events committed to
+ * durable PostgreSQL, relayed by the connector, deduplicated by the dedup app (exactly_once_v2),
+ * read from the output with read_committed. Connector and dedup app run as child JVMs, as
+ * deployed, so each one's CPU is its process's; the broker runs in this JVM.
+ */
+final class EndToEnd {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EndToEnd.class);
+    private static final int PER_TRANSACTION = 10;
+    private static final int WRITER_THREADS = 8;
+    /** Delivered below this share of the offered rate, the pipeline no longer keeps up. */
+    private static final double SATURATED = 0.9;
+
+    private final TestStack stack;
+    private final Results results;
+    private final Path logs;
+
+    EndToEnd(TestStack stack, Results results, Path logs) {
+        this.stack = stack;
+        this.results = results;
+        this.logs = logs;
+    }
+
+    /**
+     * Offers each of {@code rates} for {@code seconds}, then doubles the last while {@code onToSaturation}
+     * and the pipeline keeps up; stops at the first rate it does not keep up with.
+     */
+    List<RatePoint> run(String name, Map<String, String> dedupSettings, int[] rates, int seconds, boolean onToSaturation)
+            throws Exception {
+        String aggregate = "bench-e2e-" + name;
+        String input = "outbox." + aggregate;
+        String output = aggregate + "-out";
+        stack.kafka().createTopic(input, 4);
+        stack.kafka().createTopic(output, 4);
+        String setting = Options.describe(dedupSettings);
+        String slot = "e2e_" + name.replace('-', '_');
+        List<RatePoint> points = new ArrayList<>();
+        try (ScratchDirectory state = new ScratchDirectory("once-bench-e2e");
+             ChildJvm relay = ChildJvm.start("relay-" + name, OutboxConnectorApp.class.getName(),
+                     List.of(Options.connectorArgs(stack, slot, Map.of())), Map.of(),
+                     logs.resolve("e2e-relay-" + name + ".log"));
+             ChildJvm dedup = ChildJvm.start("dedup-" + name, DedupApp.class.getName(),
+                     List.of(Options.dedupArgs(stack, aggregate, input, output, state.toString(), dedupSettings)), Map.of(),
+                     logs.resolve("e2e-dedup-" + name + ".log"));
+             ArrivalClock clock = ArrivalClock.start(stack.kafka(), output, "read_committed")) {
+            Components components = new Components(relay.pid(), dedup.pid(), ProcessCpu.postmaster(stack.postgres()));
+            ReplicationSlot.awaitActive(stack.postgres().dataSource(), slot, Duration.ofSeconds(120));
+            // Child JVMs start, Streams joins its group: the warm-up proves the whole path before timing it.
+            OpenLoopWriter warmup = new OpenLoopWriter(stack.postgres().dataSource());
+            warmup.run(aggregate, 1_000, 3, PER_TRANSACTION, WRITER_THREADS);
+            Latencies warm = clock.awaitAll(warmup.committedAtNanos(), Duration.ofSeconds(120));
+            if (warm.count() < warmup.committedAtNanos().size()) {
+                throw new IllegalStateException("the pipeline delivered " + warm.count() + " of " + warmup.committedAtNanos().size()
+                        + " warm-up events in 120 s; see " + relay.log() + " and " + dedup.log());
+            }
+            List<Integer> offered = new ArrayList<>();
+            for (int rate : rates) {
+                offered.add(rate);
+            }
+            for (int i = 0; i < offered.size(); i++) {
+                RatePoint point = measure(aggregate, offered.get(i), seconds, setting, clock, components);
+                points.add(point);
+                if (point.throughput() < SATURATED * point.offered()) {
+                    break;
+                }
+                if (onToSaturation && i == offered.size() - 1) {
+                    offered.add(offered.get(i) * 2);
+                }
+            }
+            relay.terminate(Duration.ofSeconds(30));
+            dedup.terminate(Duration.ofSeconds(60));
+        }
+        return points;
+    }
+
+    private RatePoint measure(String aggregate, int rate, int seconds, String setting, ArrivalClock clock, Components components)
+            throws Exception {
+        OpenLoopWriter writer = new OpenLoopWriter(stack.postgres().dataSource());
+        Components.Reading before = components.read();
+        long started = System.nanoTime();
+        int committed = writer.run(aggregate, rate, seconds, PER_TRANSACTION, WRITER_THREADS);
+        long written = System.nanoTime();
+        Latencies latencies = clock.awaitAll(writer.committedAtNanos(), Duration.ofSeconds(30));
+        OptionalLong lastArrival = clock.lastArrival(writer.committedAtNanos().keySet());
+        long done = System.nanoTime();
+        Components.Reading after = components.read();
+        double window = (done - started) / 1e9;
+        double throughput = latencies.count() / ((lastArrival.orElse(done) - started) / 1e9);
+        String label = rate + " ev/s, " + setting;
+        LOG.info("end to end at {}: {} committed, {} delivered, {} ev/s sustained, p99 {} ms", label, committed, latencies.count(),
+                Math.round(throughput), latencies.percentileMillis(99));
+        results.add(new Row("end to end", label, "p50 ms", latencies.percentileMillis(50), "commit returned -> dedup output (read_committed)"));
+        results.add(new Row("end to end", label, "p99 ms", latencies.percentileMillis(99), "target <= 50 at 2000 ev/s"));
+        results.add(new Row("end to end", label, "max ms", latencies.percentileMillis(100), ""));
+        results.add(new Row("end to end", label, "events/s", throughput, "delivered / (first commit -> last delivery); target >= 20000"));
+        results.add(new Row("end to end", label, "committed ev/s", committed / ((written - started) / 1e9),
+                "what the " + WRITER_THREADS + " writers committed: the offered rate unless PostgreSQL is the limit"));
+        results.add(new Row("end to end", label, "missing", committed - latencies.count(), "committed but not delivered 30 s after the last commit"));
+        after.minus(before, window).forEach((component, percent) ->
+                results.add(new Row("end to end", label, "cpu % " + component, percent, "% of one core over the window")));
+        return new RatePoint(rate, latencies.percentileMillis(50), latencies.percentileMillis(99), latencies.percentileMillis(100), throughput);
+    }
+}

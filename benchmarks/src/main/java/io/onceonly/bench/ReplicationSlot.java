@@ -1,0 +1,37 @@
+package io.onceonly.bench;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+/**
+ * A connector's replication slot, watched from the database: with {@code snapshot.mode=no_data}
+ * only rows committed after the slot exists are relayed, so a figure starts writing once it does.
+ */
+final class ReplicationSlot {
+
+    private ReplicationSlot() {
+    }
+
+    /** Waits until a connector streams from slot {@code name}. */
+    static void awaitActive(DataSource db, String name, Duration timeout) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Connection c = db.getConnection();
+             PreparedStatement active = c.prepareStatement("select active from pg_replication_slots where slot_name = ?")) {
+            active.setString(1, name);
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = active.executeQuery()) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        return;
+                    }
+                }
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("no connector streams from replication slot " + name + " after " + timeout);
+    }
+}
