@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Waits until every partition of new topics has a leader. A produce request sent before that fails
@@ -26,16 +27,27 @@ public final class TopicLeaders {
     public static void await(Admin admin, Collection<String> topics) throws ExecutionException, InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
-            boolean led = admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS).values().stream()
-                    .flatMap(t -> t.partitions().stream())
-                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-            if (led) {
+            if (led(admin, topics)) {
                 return;
             }
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("topics " + topics + " have partitions without a leader after 60 s");
             }
             Thread.sleep(50);
+        }
+    }
+
+    // Just after its creation a topic can still be unknown to the broker that answers: not led yet.
+    private static boolean led(Admin admin, Collection<String> topics) throws ExecutionException, InterruptedException, TimeoutException {
+        try {
+            return admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS).values().stream()
+                    .flatMap(t -> t.partitions().stream())
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
         }
     }
 }
