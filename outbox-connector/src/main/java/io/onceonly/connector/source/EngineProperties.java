@@ -40,11 +40,6 @@ public final class EngineProperties {
         p.setProperty("skipped.operations", "u,d,t");
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("poll.interval.ms", Integer.toString(config.pollIntervalMs()));
-        // The relay waits for a batch's acknowledgements before it takes the next, so the batch size
-        // bounds a backlog's drain rate: on 2 cores Debezium's 2,048 drained about 19,000 events/s,
-        // 8,192 (queue four times that, about 32 MB of 1 KB events) about 35,000 (benchmarks/README.md).
-        p.setProperty("max.batch.size", "8192");
-        p.setProperty("max.queue.size", "32768");
         p.setProperty("heartbeat.interval.ms", Integer.toString(config.heartbeatIntervalMs()));
         SourceDatabase.heartbeatQuery(config).ifPresent(q -> p.setProperty("heartbeat.action.query", q));
         p.setProperty("offset.flush.interval.ms", Long.toString(config.offsetFlushIntervalMs()));
