@@ -42,10 +42,17 @@ final class BacklogDrain {
 
     private final TestStack stack;
     private final Results results;
+    private final String note;
 
     BacklogDrain(TestStack stack, Results results) {
+        this(stack, results, "");
+    }
+
+    /** @param note added to the rows' setting, to tell a repeated run apart */
+    BacklogDrain(TestStack stack, Results results, String note) {
         this.stack = stack;
         this.results = results;
+        this.note = note;
     }
 
     /** Drains {@code rows} with the connector's defaults plus {@code settings}; {@code slot} names the run. */
@@ -89,7 +96,7 @@ final class BacklogDrain {
         double rawRate = rawProducer(topic, rows);
         LOG.info("backlog of {}: relay {} ev/s (first record after {} ms), raw producer {} ev/s", rows, Math.round(relayRate),
                 (firstAt - started) / 1_000_000, Math.round(rawRate));
-        String setting = rows + " rows, connector " + Options.describe(settings);
+        String setting = rows + " rows, connector " + Options.describe(settings) + (note.isEmpty() ? "" : " (" + note + ")");
         results.add(new Row("relay backlog", setting, "events/s", relayRate, "first to last record on Kafka; target >= 50000"));
         results.add(new Row("relay backlog", setting, "start s", (firstAt - started) / 1e9, "connector start -> first record on Kafka"));
         results.add(new Row("relay backlog", setting, "limit events/s", rawRate, "raw idempotent producer, same records and settings"));
