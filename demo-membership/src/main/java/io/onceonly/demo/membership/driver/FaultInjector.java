@@ -15,7 +15,7 @@ import io.onceonly.demo.membership.pipeline.StageProcess;
 /**
  * Breaks the pipeline on purpose while it runs. Each crash is triggered by progress, not by a
  * clock, and only while its stage is visibly moving records, so that it lands mid-stream: the
- * relay at 30% of the events relayed, the dedup app at 50% forwarded, the card service at 60% of
+ * relay at 30% of the (measured) events relayed, the dedup app at 50% forwarded, the card service at 60% of
  * the cards; malformed rows go in at 20% and 60% written.
  */
 public final class FaultInjector implements AutoCloseable {
@@ -36,6 +36,7 @@ public final class FaultInjector implements AutoCloseable {
     private boolean cardCrashArmed;
     private long seenCardCrashes;
     private Counts last = new Counts(0, 0, 0, 0, 0);
+    private Counts baseline = new Counts(0, 0, 0, 0, 0);
 
     public FaultInjector(FaultLog log, Pipeline pipeline, CardIssuingService cards, DataSource db, Supplier<Counts> counts,
                          long events) {
@@ -48,8 +49,9 @@ public final class FaultInjector implements AutoCloseable {
         this.thread = new Thread(this::run, "fault-injector");
     }
 
-    /** Starts watching progress. */
+    /** Starts watching progress; thresholds count from what the counts are now (after a warm-up). */
     public FaultInjector start() {
+        baseline = counts.get();
         thread.start();
         return this;
     }
@@ -67,7 +69,9 @@ public final class FaultInjector implements AutoCloseable {
         }
     }
 
-    private void tick(Counts now) throws SQLException {
+    private void tick(Counts total) throws SQLException {
+        Counts now = new Counts(total.purchases() - baseline.purchases(), total.written() - baseline.written(),
+                total.relayed() - baseline.relayed(), total.forwarded() - baseline.forwarded(), total.cards() - baseline.cards());
         if (log.enabled(Fault.MALFORMED_ROWS) && malformedBatches < 2 && now.written() >= events * (malformedBatches == 0 ? 0.2 : 0.6)) {
             MalformedRows.insert(db, ++malformedBatches);
             log.fired(Fault.MALFORMED_ROWS, MalformedRows.PER_BATCH);

@@ -1,6 +1,8 @@
 package io.onceonly.demo.membership.driver;
 
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,7 +17,10 @@ public final class FaultLog {
     private final Map<Fault, String> notes = new EnumMap<>(Fault.class);
 
     public FaultLog(Set<Fault> enabled) {
-        this.enabled = Set.copyOf(enabled);
+        // In declaration order, so that reports list them alike from run to run.
+        EnumSet<Fault> ordered = EnumSet.noneOf(Fault.class);
+        ordered.addAll(enabled);
+        this.enabled = Collections.unmodifiableSet(ordered);
         this.startNanos = System.nanoTime();
         for (Fault f : Fault.values()) {
             counts.put(f, new AtomicLong());

@@ -35,11 +35,18 @@ public final class DemoReport {
     private final String chart;
 
     /**
-     * @param writeSeconds how long the buyers took
-     * @param totalSeconds from the first purchase to the last card
+     * The measured phase's extent.
+     *
+     * @param warmUpPurchases purchase requests sent before the clock started
+     * @param warmUpCards cards issued before the clock started
+     * @param writeSeconds how long the measured purchases took
+     * @param totalSeconds from the first measured purchase to the last card
      */
+    public record Timing(int warmUpPurchases, long warmUpCards, double writeSeconds, double totalSeconds) {
+    }
+
     public DemoReport(DemoOptions options, Buyers buyers, FaultLog faults, TopicTally topics, CardIssuingService cards,
-                      Ledger ledger, LatencyRecorder latencies, double writeSeconds, double totalSeconds) {
+                      Ledger ledger, LatencyRecorder latencies, Timing timing) {
         this.settings = String.format(Locale.ROOT, "%,d purchase requests by %d buyers at %s, faults: %s, on %s",
                 options.events(), options.clients(), options.rate() == 0 ? "full speed" : String.format(Locale.ROOT, "%,d/s", options.rate()),
                 faults.enabled().isEmpty() ? "none" : faults.enabled().stream().map(Fault::option).collect(Collectors.joining(", ")),
@@ -100,8 +107,12 @@ public final class DemoReport {
                 n(relayDead) + " distinct of " + n(malformed) + " in " + DemoNames.RELAY_DEAD_LETTER));
 
         this.latencyMs = latencies.percentilesMillis();
-        this.throughput = String.format(Locale.ROOT, "%,.0f purchases/s offered over %.1f s; %,.0f cards/s end to end (%.1f s from first purchase to last card)",
-                buyers.answered() / Math.max(0.001, writeSeconds), writeSeconds, ledger.cards() / Math.max(0.001, totalSeconds), totalSeconds);
+        double writeSeconds = timing.writeSeconds();
+        double totalSeconds = timing.totalSeconds();
+        this.throughput = String.format(Locale.ROOT, "%,.0f purchases/s offered over %.1f s; %,.0f cards/s end to end (%.1f s from"
+                        + " first purchase to last card); measured after a warm-up of %,d purchases",
+                (buyers.answered() - timing.warmUpPurchases()) / Math.max(0.001, writeSeconds), writeSeconds,
+                (ledger.cards() - timing.warmUpCards()) / Math.max(0.001, totalSeconds), totalSeconds, timing.warmUpPurchases());
         if (buyers.errors() > 0) {
             notes.add(n(buyers.errors()) + " purchase calls failed with a database error and were retried with the same request id.");
         }
