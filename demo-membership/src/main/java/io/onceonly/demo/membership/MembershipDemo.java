@@ -87,7 +87,8 @@ public final class MembershipDemo {
         System.setProperty("once.demo.log.dir", options.reportDir().toAbsolutePath().toString());
         try {
             return run(options, out).holds() ? 0 : 1;
-        } catch (IllegalStateException | SQLException | IOException e) {
+        } catch (RuntimeException | SQLException | IOException e) {
+            // What the user can act on, without a stack trace; the whole story is in demo.log.
             err.println("\nThe demo could not run: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {

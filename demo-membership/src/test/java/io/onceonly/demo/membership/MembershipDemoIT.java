@@ -49,6 +49,19 @@ class MembershipDemoIT {
         assertThat(report.checks()).extracting(Check::claim).contains("no second card for one payment");
     }
 
+    @Test
+    void aKafkaThatIsNotThereIsNamedWithTheOptionToFix(TestStack stack) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = MembershipDemo.exitCode(new String[] {"--bootstrap-servers", "127.0.0.1:1", "--jdbc-url", stack.postgres().jdbcUrl(),
+                "--jdbc-password", stack.postgres().password(), "--report-dir", "target/demo-it-no-kafka"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("The demo could not run: cannot list the topics of Kafka at 127.0.0.1:1")
+                .contains("check --bootstrap-servers").doesNotContain("\tat ");
+    }
+
     private static DemoReport run(TestStack stack, Path dir, String... args) throws Exception {
         List<String> all = new java.util.ArrayList<>(List.of(args));
         all.addAll(List.of("--bootstrap-servers", stack.kafka().bootstrapServers(), "--jdbc-url", stack.postgres().jdbcUrl(),

@@ -125,7 +125,8 @@ public final class PaymentApp {
 
     private static HealthReport health(HikariDataSource db) {
         try (Connection c = db.getConnection()) {
-            return new HealthReport(c.isValid(2), Map.of("database", "OK"));
+            boolean valid = c.isValid(2);
+            return new HealthReport(valid, Map.of("database", valid ? "OK" : "connection not valid"));
         } catch (SQLException e) {
             return new HealthReport(false, Map.of("database", e.getMessage()));
         }

@@ -46,6 +46,9 @@ public final class DemoFootprint {
     public DemoFootprint(Infrastructure infra) {
         this.db = infra.dataSource();
         kafka.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
+        // A Kafka that is not there should be named within seconds, not after the client's default minute.
+        kafka.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+        kafka.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
     }
 
     /** The leftovers of an earlier run, named; empty when there are none. */
@@ -130,7 +133,7 @@ public final class DemoFootprint {
 
     private List<String> demoTopics() {
         try (Admin admin = Admin.create(kafka)) {
-            Set<String> all = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            Set<String> all = admin.listTopics().names().get(20, TimeUnit.SECONDS);
             List<String> ours = new ArrayList<>();
             for (String topic : all) {
                 if (TOPICS.containsKey(topic) || topic.equals(DemoNames.RELAY_OFFSETS_TOPIC)
@@ -142,7 +145,7 @@ public final class DemoFootprint {
             return ours;
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot list the topics of Kafka at " + kafka.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-                    + ": " + e.getMessage(), e);
+                    + ": " + e.getMessage() + " (check --bootstrap-servers)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while listing topics", e);

@@ -1,5 +1,10 @@
 package io.onceonly.demo.membership.pipeline;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -47,7 +52,26 @@ public final class Infrastructure implements AutoCloseable {
         pool.setPassword(password);
         pool.setMaximumPoolSize(24);
         pool.setPoolName("once-demo");
-        HikariDataSource dataSource = new HikariDataSource(pool);
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(pool);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot connect to PostgreSQL at " + jdbcUrl + " as " + user + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
+                    + " (check --jdbc-url, --jdbc-user, --jdbc-password)", e);
+        }
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("show wal_level")) {
+            rs.next();
+            if (!rs.getString(1).equals("logical")) {
+                dataSource.close();
+                throw new IllegalStateException("PostgreSQL at " + jdbcUrl + " has wal_level=" + rs.getString(1)
+                        + "; the relay reads the outbox from the WAL and needs wal_level=logical (set it, restart the server)");
+            }
+        } catch (SQLException e) {
+            dataSource.close();
+            throw new IllegalStateException("cannot read wal_level from PostgreSQL at " + jdbcUrl + ": " + e.getMessage(), e);
+        }
         return new Infrastructure(bootstrapServers, jdbcUrl, user, password, dataSource, dataSource);
     }
 
