@@ -18,6 +18,7 @@ public final class Progress implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private final Thread thread;
     private volatile boolean running = true;
+    private int lastLength;
 
     public Progress(PrintStream out, Supplier<Counts> counts, FaultLog faults, long expected) {
         this.out = out;
@@ -53,8 +54,10 @@ public final class Progress implements AutoCloseable {
             tick++;
             String line = line(now, rate, (nanos - startNanos) / 1e9);
             if (terminal) {
-                out.print("\r" + line + "   ");
+                // Blank out what a longer previous line left behind.
+                out.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
                 out.flush();
+                lastLength = line.length();
             } else if (tick % 3 == 0) {
                 out.println(line);
             }
