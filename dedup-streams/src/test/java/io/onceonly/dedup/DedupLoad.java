@@ -40,6 +40,9 @@ final class DedupLoad {
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         List<String> keys = new ArrayList<>();
         List<UUID> eventIds = new ArrayList<>();
+        // Every send is checked: a batch the broker refused must fail the test here, naming why,
+        // not later as records missing from the output.
+        java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             Future<RecordMetadata> last = null;
             for (int i = 0; i < total; i++) {
@@ -64,7 +67,12 @@ final class DedupLoad {
                 RecordHeaders headers = new RecordHeaders();
                 new EventMetadata(eventId, bizId, "PaymentCompleted", "payment", Instant.now()).writeTo(headers);
                 byte[] value = ("{\"paymentId\":\"" + bizId + "\",\"amountCents\":1999}").getBytes(StandardCharsets.UTF_8);
-                last = producer.send(new ProducerRecord<>(topic, null, key.getBytes(StandardCharsets.UTF_8), value, headers));
+                last = producer.send(new ProducerRecord<>(topic, null, key.getBytes(StandardCharsets.UTF_8), value, headers),
+                        (metadata, error) -> {
+                            if (error != null) {
+                                failed.compareAndSet(null, error);
+                            }
+                        });
                 if (pauseEvery > 0 && i % pauseEvery == pauseEvery - 1) {
                     Thread.sleep(pauseMillis);
                 }
@@ -72,6 +80,9 @@ final class DedupLoad {
             producer.flush();
             if (last != null) {
                 last.get();
+            }
+            if (failed.get() != null) {
+                throw new IllegalStateException("the test load was not fully written to " + topic, failed.get());
             }
         }
     }

@@ -16,6 +16,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  */
 public final class TopicLeaders {
 
+    private static final long SETTLE_MS = 500;
+
     private TopicLeaders() {
     }
 
@@ -28,6 +30,11 @@ public final class TopicLeaders {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             if (led(admin, topics)) {
+                // Seen here: produce requests in the first moments after the leaders appear could still be
+                // answered NOT_LEADER_OR_FOLLOWER (the partitions settling on the new node), and the
+                // idempotent producer's retry then loop on OUT_OF_ORDER_SEQUENCE_NUMBER. A short settle
+                // is cheap against a test that loses its load.
+                Thread.sleep(SETTLE_MS);
                 return;
             }
             if (System.nanoTime() > deadline) {
