@@ -1,11 +1,10 @@
 package io.onceonly.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+
+import io.onceonly.testkit.DataDirectories;
 
 /** A temporary directory (state of a dedup app) removed with everything in it on close. */
 final class ScratchDirectory implements AutoCloseable {
@@ -27,12 +26,6 @@ final class ScratchDirectory implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Stream<Path> all = Files.walk(path)) {
-            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + path, e);
-        }
+        DataDirectories.delete(path);
     }
 }

@@ -9,15 +9,16 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Removal of the data directories the testkit created. */
-final class DataDirectories {
+/** Removal of data directories: the testkit's servers', an app's state directory in a run. */
+public final class DataDirectories {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataDirectories.class);
 
     private DataDirectories() {
     }
 
-    static void delete(Path dir) {
+    /** Deletes {@code dir} with everything in it; what cannot be deleted is logged, not thrown. */
+    public static void delete(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

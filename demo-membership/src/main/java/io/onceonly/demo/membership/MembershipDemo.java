@@ -5,15 +5,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 import io.onceonly.demo.membership.card.CardIssuingApp;
 import io.onceonly.demo.membership.card.CardIssuingService;
@@ -34,6 +31,7 @@ import io.onceonly.demo.membership.report.DemoReport;
 import io.onceonly.demo.membership.report.LatencyRecorder;
 import io.onceonly.demo.membership.report.Ledger;
 import io.onceonly.demo.membership.report.TopicTally;
+import io.onceonly.testkit.DataDirectories;
 
 /**
  * {@code java -jar demo-membership.jar}: pay once, get exactly one card. Starts Kafka and
@@ -121,7 +119,7 @@ public final class MembershipDemo {
             }
             DemoReport report = runOn(infra, options, workDir, out);
             if (!options.embedded()) {
-                dropSlot(infra);
+                footprint.dropSlot();
                 out.println("Dropped replication slot " + DemoNames.SLOT + " so that it holds no WAL on your server;"
                         + " the schemas and topics stay for you to inspect (--reset removes them).");
             }
@@ -268,26 +266,10 @@ public final class MembershipDemo {
         footprint.remove();
     }
 
-    private static void dropSlot(Infrastructure infra) throws SQLException {
-        try (Connection c = infra.dataSource().getConnection();
-             PreparedStatement drop = c.prepareStatement("select pg_drop_replication_slot(slot_name) from pg_replication_slots"
-                     + " where slot_name = ? and not active")) {
-            drop.setString(1, DemoNames.SLOT);
-            drop.execute();
-        }
-    }
-
     // The dedup state of an earlier run belongs to a Kafka cluster that is gone (embedded) or reset.
     private static void prepare(Path workDir) throws IOException {
         Files.createDirectories(workDir);
-        Path state = workDir.resolve("dedup-state");
-        if (Files.exists(state)) {
-            try (Stream<Path> paths = Files.walk(state)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
+        DataDirectories.delete(workDir.resolve("dedup-state"));
         Files.deleteIfExists(workDir.resolve("relay.log"));
         Files.deleteIfExists(workDir.resolve("dedup.log"));
     }

@@ -71,14 +71,20 @@ public final class DemoFootprint {
         return found;
     }
 
+    /** Drops the relay's replication slot unless a relay holds it: a slot left behind keeps WAL on the server forever. */
+    public void dropSlot() throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement drop = c.prepareStatement("select pg_drop_replication_slot(slot_name) from pg_replication_slots"
+                     + " where slot_name = ? and not active")) {
+            drop.setString(1, DemoNames.SLOT);
+            drop.execute();
+        }
+    }
+
     /** Removes schemas, slot, publication and topics of an earlier run. */
     public void remove() throws SQLException {
+        dropSlot();
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-            try (PreparedStatement drop = c.prepareStatement("select pg_drop_replication_slot(slot_name) from pg_replication_slots"
-                    + " where slot_name = ? and not active")) {
-                drop.setString(1, DemoNames.SLOT);
-                drop.execute();
-            }
             s.execute("drop publication if exists " + DemoNames.SLOT);
             s.execute("drop schema if exists " + DemoNames.PAYMENT_SCHEMA + " cascade");
             s.execute("drop schema if exists " + DemoNames.CARD_SCHEMA + " cascade");
