@@ -52,6 +52,15 @@ public final class OutboxSchema {
     }
 
     /**
+     * Creates only the write side's {@code outbox} table, for a service that publishes events and
+     * consumes none (tables are created in the connection's current schema). Transactions as in
+     * {@link #install(Connection)}.
+     */
+    public static void installOutbox(Connection connection) throws SQLException {
+        run(connection, OUTBOX_STATEMENTS);
+    }
+
+    /**
      * Creates only the read side's {@code processed_message} table, for a consumer service whose
      * schema has no outbox (tables are created in the connection's current schema). Transactions
      * as in {@link #install(Connection)}.

@@ -185,6 +185,14 @@ class OutboxWriterIT {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualTo("processed_message");
             }
+            s.execute("create schema if not exists writer_only");
+            s.execute("set search_path to writer_only");
+            OutboxSchema.installOutbox(c);
+            try (ResultSet rs = s.executeQuery("select string_agg(table_name, ',' order by table_name) from information_schema.tables"
+                    + " where table_schema = 'writer_only'")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("outbox");
+            }
             s.execute("set search_path to default");
         }
     }

@@ -47,7 +47,7 @@ public final class PaymentSchema {
                 }
                 // Contracts' DDL creates the outbox in the current schema.
                 s.execute("set local search_path to " + outboxSchema);
-                OutboxSchema.install(tx);
+                OutboxSchema.installOutbox(tx);
             }
         });
     }
