@@ -176,25 +176,27 @@ class OutboxWriterIT {
             c.rollback();
         }
         assertThat(OutboxSchema.statements()).hasSize(4);
+        assertThat(tablesInstalledBy(OutboxSchema::installProcessedMessage, "consumer_only")).isEqualTo("processed_message");
+        assertThat(tablesInstalledBy(OutboxSchema::installOutbox, "writer_only")).isEqualTo("outbox");
+    }
+
+    /** The tables that {@code install} creates in a fresh schema {@code schema}, comma-separated. */
+    private static String tablesInstalledBy(SchemaInstall install, String schema) throws SQLException {
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-            s.execute("create schema if not exists consumer_only");
-            s.execute("set search_path to consumer_only");
-            OutboxSchema.installProcessedMessage(c);
-            try (ResultSet rs = s.executeQuery("select string_agg(table_name, ',' order by table_name) from information_schema.tables"
-                    + " where table_schema = 'consumer_only'")) {
-                rs.next();
-                assertThat(rs.getString(1)).isEqualTo("processed_message");
-            }
-            s.execute("create schema if not exists writer_only");
-            s.execute("set search_path to writer_only");
-            OutboxSchema.installOutbox(c);
-            try (ResultSet rs = s.executeQuery("select string_agg(table_name, ',' order by table_name) from information_schema.tables"
-                    + " where table_schema = 'writer_only'")) {
-                rs.next();
-                assertThat(rs.getString(1)).isEqualTo("outbox");
-            }
+            s.execute("create schema if not exists " + schema);
+            s.execute("set search_path to " + schema);
+            install.run(c);
             s.execute("set search_path to default");
+            try (ResultSet rs = s.executeQuery("select string_agg(table_name, ',' order by table_name) from information_schema.tables"
+                    + " where table_schema = '" + schema + "'")) {
+                rs.next();
+                return rs.getString(1);
+            }
         }
+    }
+
+    private interface SchemaInstall {
+        void run(Connection c) throws SQLException;
     }
 
     @Test
