@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * environment and arguments; {@code --help} and {@code --list-options}; start; run until SIGTERM
  * or SIGINT, or until the app fails; an orderly stop.
  *
- * <p>Exit codes: 0 after a stop on a signal, 1 when the app failed, 2 for a configuration error
- * (the message names the option).
+ * <p>Exit codes: 0 after a clean stop on a signal, 1 when the app failed or could not hand over
+ * its work at the stop, 2 for a configuration error (the message names the option).
  */
 public final class AppRunner {
 
@@ -28,9 +28,17 @@ public final class AppRunner {
         /** Non-null once the app can no longer do its work: why. Polled every second. */
         String failure();
 
-        /** The orderly stop. */
+        /** The orderly stop; returns within the app's documented bound, also while its servers are down. */
         @Override
         void close();
+
+        /**
+         * After {@link #close()}: null when everything was handed over (flushed, committed), else
+         * what was not. A non-null answer makes the exit code 1 after a signal.
+         */
+        default String unfinishedAtStop() {
+            return null;
+        }
     }
 
     /** Starts the app from its options. */
@@ -79,19 +87,31 @@ public final class AppRunner {
         }
         CountDownLatch stop = new CountDownLatch(1);
         StopSignals.onTermination(stop::countDown);
-        try (app) {
+        int code;
+        try {
+            code = 0;
             while (!stop.await(1, TimeUnit.SECONDS)) {
                 String failure = app.failure();
                 if (failure != null) {
                     LOG.error("stopping: {}", failure);
-                    return 1;
+                    code = 1;
+                    break;
                 }
             }
-            LOG.info("stop requested");
-            return 0;
+            if (code == 0) {
+                LOG.info("stop requested");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            code = 1;
+        } finally {
+            app.close();
+        }
+        String unfinished = app.unfinishedAtStop();
+        if (unfinished != null) {
+            LOG.error("stopped without handing everything over: {}", unfinished);
             return 1;
         }
+        return code;
     }
 }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.onceonly.contracts.wire.OnceHeaders;
 import io.onceonly.contracts.wire.OutboxTopics;
 import io.onceonly.contracts.wire.Violations;
+import io.onceonly.contracts.wire.WireLimits;
 
 /**
  * One event to be written to the outbox table in the business transaction. Immutable; built and
@@ -244,7 +245,7 @@ public final class OutboxEvent {
             if (payload == null || payload.isBlank()) {
                 throw new IllegalArgumentException(Violations.describe("payload", payload, "must be JSON text, not blank"));
             }
-            int bytes = utf8Length(payload);
+            int bytes = WireLimits.utf8Length(payload);
             if (bytes > maxPayloadBytes) {
                 throw new IllegalArgumentException(Violations.describe("payload", payload, "is " + bytes
                         + " bytes of UTF-8, over the limit of " + maxPayloadBytes + " (maxPayloadBytes)"));
@@ -273,24 +274,6 @@ public final class OutboxEvent {
                 String reason = e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage();
                 throw new IllegalArgumentException(Violations.describe("payload", payload, "is not valid JSON: " + reason), e);
             }
-        }
-
-        private static int utf8Length(String s) {
-            int bytes = 0;
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c < 0x80) {
-                    bytes += 1;
-                } else if (c < 0x800) {
-                    bytes += 2;
-                } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    bytes += 4;
-                    i++;
-                } else {
-                    bytes += 3;
-                }
-            }
-            return bytes;
         }
     }
 }
