@@ -4,15 +4,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -28,10 +33,13 @@ import io.debezium.engine.format.ChangeEventFormat;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.onceonly.connector.config.ConnectorConfig;
+import io.onceonly.connector.relay.Blockage;
 import io.onceonly.connector.relay.Relay;
 import io.onceonly.connector.relay.RelayMetrics;
 import io.onceonly.connector.routing.OutboxRouter;
 import io.onceonly.connector.source.EngineProperties;
+import io.onceonly.connector.source.ReplicationSlot;
+import io.onceonly.connector.source.SlotLostException;
 import io.onceonly.connector.source.SourceDatabase;
 import io.onceonly.runtime.HealthReport;
 import io.onceonly.runtime.OpsServer;
@@ -50,7 +58,12 @@ public final class OutboxConnector implements AutoCloseable {
     private final RelayMetrics metrics = new RelayMetrics(registry);
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private final ExecutorService engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "once-outbox-engine"));
+    /** How long {@link #close()} takes at most: the engine's stop, then the producers' flush. */
+    public static final Duration STOP_BOUND = Duration.ofSeconds(30);
+    private static final Duration PRODUCER_STOP = Duration.ofSeconds(10);
+
     private volatile boolean running;
+    private volatile String unfinished;
     private Relay relay;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private OpsServer ops;
@@ -62,10 +75,13 @@ public final class OutboxConnector implements AutoCloseable {
     /** Checks the database, starts the engine, the producer and the HTTP endpoint. */
     public OutboxConnector start() {
         new SourceDatabase(config).prepare();
+        ReplicationSlot slot = new ReplicationSlot(config);
+        slot.checkBeforeStart();
         if ("file".equals(config.offsetStorage())) {
             createParent(Path.of(config.offsetFile()));
         }
         OutboxRouter router = new OutboxRouter(config.topicPrefix(), config.deadLetterTopic(), config.outboxTable(), config.columns());
+        router.existingTopics(existingTopics());
         relay = new Relay(router, this::newProducer, metrics, config.sendRetryBackoffMaxMs(), config.deadLetterTopic());
         Properties props = EngineProperties.of(config);
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
@@ -87,7 +103,11 @@ public final class OutboxConnector implements AutoCloseable {
                     if (success) {
                         finished.complete(null);
                     } else {
-                        finished.completeExceptionally(error != null ? error : new IllegalStateException(message));
+                        Throwable why = slot.explain(error != null ? error : new IllegalStateException(message));
+                        if (why instanceof SlotLostException) {
+                            LOG.error("{}", why.getMessage());
+                        }
+                        finished.completeExceptionally(why);
                     }
                 })
                 .build();
@@ -101,13 +121,35 @@ public final class OutboxConnector implements AutoCloseable {
         return this;
     }
 
-    private Producer<byte[], byte[]> newProducer() {
+    // Best effort: a principal that may not list topics still relays; collisions then show at the first send.
+    private Set<String> existingTopics() {
+        Map<String, Object> props = new LinkedHashMap<>(config.kafka());
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, config.name() + "-admin");
+        try (Admin admin = Admin.create(props)) {
+            return admin.listTopics().names().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("cannot list the cluster's topics ({}); colliding aggregate types are found at their first send", e.toString());
+            return Set.of();
+        }
+    }
+
+    private Producer<byte[], byte[]> newProducer(boolean deadLetter) {
         Map<String, Object> props = new LinkedHashMap<>(config.kafka());
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, config.name());
         // Latency over batching: at 2,000 events/s a few ms of linger fill batches without showing in p99.
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "2");
         props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(128 * 1024));
         props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        if (deadLetter) {
+            // A row too large for its topic must still reach the dead-letter topic whole: a larger limit, and
+            // zstd, which shrinks JSON most, so that the compressed batch fits the broker's message.max.bytes.
+            props.put(ProducerConfig.CLIENT_ID_CONFIG, props.get(ProducerConfig.CLIENT_ID_CONFIG) + "-dead-letter");
+            props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(config.deadLetterMaxRequestSize()));
+            props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+            props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+            long buffer = Math.max(32L << 20, 2L * config.deadLetterMaxRequestSize());
+            props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(buffer));
+        }
         // Not overridable: ConnectorConfig refuses values that would break order or deduplication.
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -115,20 +157,32 @@ public final class OutboxConnector implements AutoCloseable {
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** What {@code /health} reports. */
+    /**
+     * What {@code /health} reports: UP once the engine runs, it has read from the slot at least
+     * once, and the last batch was acknowledged without resends.
+     */
     public HealthReport health() {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("engine", running ? "RUNNING" : finished.isDone() ? "STOPPED" : "STARTING");
+        boolean read = relay != null && relay.hasRead();
+        details.put("engine", running ? (read ? "RUNNING" : "CONNECTING") : finished.isDone() ? "STOPPED" : "STARTING");
         details.put("producer", relay != null && relay.producerHealthy() ? "OK" : "RETRYING");
         if (relay != null && relay.lastSendError() != null) {
             details.put("lastSendError", relay.lastSendError());
+        }
+        Blockage blockage = relay == null ? null : relay.blockage();
+        if (blockage != null) {
+            details.put("blockedOn", blockage.details());
+        }
+        if (finished.isCompletedExceptionally()) {
+            details.put("error", finished.handle((ok, error) -> error instanceof CompletionException c ? c.getCause() : error)
+                    .join().getMessage());
         }
         Instant last = metrics.lastRelayedAt();
         details.put("lastRelayedAt", last == null ? null : last.toString());
         details.put("eventsRelayed", metrics.relayedCount());
         details.put("eventsDeadLettered", metrics.deadLetteredCount());
         details.put("sendRetries", metrics.retryCount());
-        return new HealthReport(running && relay.producerHealthy(), details);
+        return new HealthReport(running && read && relay.producerHealthy() && blockage == null, details);
     }
 
     /** The meters, for tests and embedding. */
@@ -151,34 +205,56 @@ public final class OutboxConnector implements AutoCloseable {
         return running;
     }
 
+    /**
+     * Stops the engine (which saves the acknowledged position), then flushes and closes the
+     * producers. Returns within {@link #STOP_BOUND} also while Kafka or PostgreSQL is down; what
+     * could not be handed over is then in {@link #unfinishedAtStop()}.
+     */
     @Override
     public void close() {
         long started = System.nanoTime();
-        closeEngine();
+        long deadline = started + STOP_BOUND.toNanos();
+        long engineDeadline = deadline - PRODUCER_STOP.toNanos();
+        // engine.close() itself may wait on Kafka (the offset store) for longer than the stop may take.
+        Thread closer = new Thread(() -> closeEngine(engineDeadline), "once-outbox-engine-close");
+        closer.setDaemon(true);
+        closer.start();
         engineThread.shutdown();
         try {
-            if (!engineThread.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("the Debezium engine did not stop within 30 s");
+            closer.join(Math.max(1, (engineDeadline - System.nanoTime()) / 1_000_000));
+            long left = engineDeadline - System.nanoTime();
+            if (!engineThread.awaitTermination(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                LOG.warn("the Debezium engine did not stop within {} s", STOP_BOUND.minus(PRODUCER_STOP).toSeconds());
+                engineThread.shutdownNow();
+                unfinished = "the Debezium engine did not stop in time; positions after the last saved one are relayed again";
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (relay != null) {
-            relay.close();
+            String producers = relay.close(Duration.ofNanos(Math.max(1_000_000_000L, deadline - System.nanoTime())));
+            if (producers != null) {
+                unfinished = producers;
+            }
         }
         if (ops != null) {
             ops.close();
         }
-        LOG.info("outbox connector stopped in {} ms: {} events relayed, {} dead-lettered, {} resends",
-                (System.nanoTime() - started) / 1_000_000, metrics.relayedCount(), metrics.deadLetteredCount(), metrics.retryCount());
+        LOG.info("outbox connector stopped in {} ms: {} events relayed, {} dead-lettered, {} resends{}",
+                (System.nanoTime() - started) / 1_000_000, metrics.relayedCount(), metrics.deadLetteredCount(), metrics.retryCount(),
+                unfinished == null ? "" : "; not handed over: " + unfinished);
+    }
+
+    /** After {@link #close()}: null when everything was acknowledged and saved, else what was not. */
+    public String unfinishedAtStop() {
+        return unfinished;
     }
 
     // The engine refuses close() while its task is still starting: a SIGTERM right after start must wait for that.
-    private void closeEngine() {
+    private void closeEngine(long deadline) {
         if (engine == null) {
             return;
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
                 engine.close();

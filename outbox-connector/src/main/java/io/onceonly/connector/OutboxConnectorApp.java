@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 
 import io.onceonly.connector.config.ConnectorConfig;
 import io.onceonly.connector.config.ConnectorOptions;
+import io.onceonly.connector.source.SlotLostException;
 import io.onceonly.runtime.AppOptions;
 import io.onceonly.runtime.AppRunner;
 
@@ -53,13 +54,19 @@ public final class OutboxConnectorApp {
                     connector.finished().getNow(null);
                     return "the Debezium engine stopped by itself";
                 } catch (CompletionException e) {
-                    return "the Debezium engine failed: " + e.getCause();
+                    return e.getCause() instanceof SlotLostException ? e.getCause().getMessage()
+                            : "the Debezium engine failed: " + e.getCause();
                 }
             }
 
             @Override
             public void close() {
                 connector.close();
+            }
+
+            @Override
+            public String unfinishedAtStop() {
+                return connector.unfinishedAtStop();
             }
         };
     }

@@ -137,6 +137,10 @@ public final class ConnectorConfig {
         return options.getString(ConnectorOptions.DEAD_LETTER_TOPIC);
     }
 
+    public int deadLetterMaxRequestSize() {
+        return options.getInt(ConnectorOptions.DEAD_LETTER_MAX_REQUEST_SIZE);
+    }
+
     public String slotName() {
         return options.getString(ConnectorOptions.SLOT_NAME);
     }
@@ -147,6 +151,11 @@ public final class ConnectorConfig {
 
     public String snapshotMode() {
         return options.getString(ConnectorOptions.SNAPSHOT_MODE);
+    }
+
+    /** Whether a lost slot is recovered by relaying every row still in the outbox table. */
+    public boolean resendTableWhenSlotLost() {
+        return "resend-table".equals(options.getString(ConnectorOptions.SLOT_LOST_RECOVERY));
     }
 
     public int pollIntervalMs() {

@@ -31,9 +31,11 @@ public final class ConnectorOptions {
     public static final String COLUMN_CREATED_AT = "outbox.column.created-at";
     public static final String TOPIC_PREFIX = "topic.prefix";
     public static final String DEAD_LETTER_TOPIC = "dead-letter.topic";
+    public static final String DEAD_LETTER_MAX_REQUEST_SIZE = "dead-letter.max.request.size";
     public static final String SLOT_NAME = "slot.name";
     public static final String PUBLICATION_NAME = "publication.name";
     public static final String SNAPSHOT_MODE = "snapshot.mode";
+    public static final String SLOT_LOST_RECOVERY = "slot.lost.recovery";
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
     public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
     public static final String HEARTBEAT_TABLE = "heartbeat.table";
@@ -90,6 +92,11 @@ public final class ConnectorOptions {
                     "Prefix of the topics events go to: prefix + aggregate type.")
             .define(DEAD_LETTER_TOPIC, Type.STRING, OutboxTopics.CONNECTOR_DEAD_LETTER, new TopicName(), Importance.HIGH,
                     "Topic of rows that cannot be routed, with a once-error header saying why.")
+            .define(DEAD_LETTER_MAX_REQUEST_SIZE, Type.INT, 16 * 1024 * 1024, Range.atLeast(1024 * 1024), Importance.MEDIUM,
+                    "max.request.size of the dead-letter producer (zstd-compressed): a row too large for its own topic"
+                            + " goes to the dead-letter topic whole if it fits this and, compressed, the topic's"
+                            + " max.message.bytes. A row over both stops the relay (health DOWN naming the row) instead of"
+                            + " being confirmed without its content.")
             .define(SLOT_NAME, Type.STRING, "once_outbox", new SlotName(), Importance.HIGH,
                     "Logical replication slot; created if missing. One slot per connector deployment.")
             .define(PUBLICATION_NAME, Type.STRING, "once_outbox", new SlotName(), Importance.HIGH,
@@ -98,6 +105,12 @@ public final class ConnectorOptions {
                     Importance.MEDIUM, "initial: on the very first start, rows already in the outbox are relayed"
                             + " before streaming, so nothing committed before the slot existed is skipped."
                             + " no_data: stream only from the slot's creation.")
+            .define(SLOT_LOST_RECOVERY, Type.STRING, "fail", ValidString.in("fail", "resend-table"), Importance.MEDIUM,
+                    "What to do when the saved position exists but the slot is gone or invalidated (dropped, a failover"
+                            + " to a server without it, max_slot_wal_keep_size). fail: stop with the error and the recovery."
+                            + " resend-table: drop an invalidated slot, create a new one and relay every row still in the"
+                            + " outbox table before streaming (duplicates are dropped by the dedup stage; rows already deleted"
+                            + " by delete-after-insert writers cannot be recovered). Set it for one start, then back to fail.")
             .define(POLL_INTERVAL_MS, Type.INT, 10, Range.between(1, 60_000), Importance.MEDIUM,
                     "How long Debezium's PostgreSQL reader sleeps when the slot has nothing new: adds up to this"
                             + " much latency, and each wake-up costs idle CPU. Measured here: 10 ms gives commit-to-Kafka"

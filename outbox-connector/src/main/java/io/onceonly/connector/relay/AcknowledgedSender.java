@@ -1,17 +1,24 @@
 package io.onceonly.connector.relay;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.function.Supplier;
+import java.util.function.LongSupplier;
 
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,31 +31,54 @@ import io.onceonly.contracts.wire.OnceHeaders;
  *
  * <p>Order: the idempotent producer fails every later in-flight batch of a partition once one
  * fails, so the failures of a partition are a suffix of its records, and resending them in order
- * keeps per-aggregate order. A record Kafka refuses for good (too large) becomes a dead letter
- * instead, so that one bad row cannot stop the relay.
+ * keeps per-aggregate order.
+ *
+ * <p>Two producers: events go through the event producer, whose size limit matches what the
+ * writer and the dedup stage accept; dead letters go through a producer with a larger limit and
+ * zstd, so that a row too large for its topic still reaches the dead-letter topic whole. What
+ * cannot reach Kafka at all (a dead letter over every limit, a missing or forbidden topic) is a
+ * {@link Blockage}: the relay waits on it, says so on /health and in the log, and resumes by itself
+ * once the operator fixed it. Nothing is confirmed past it.
  */
 final class AcknowledgedSender implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AcknowledgedSender.class);
+    private static final long REPEAT_BLOCKAGE_LOG_MS = 30_000;
 
-    private final Supplier<Producer<byte[], byte[]>> producers;
+    private final Relay.ProducerFactory producers;
     private final RelayMetrics metrics;
     private final long maxBackoffMs;
     private final String deadLetterTopic;
-    private Producer<byte[], byte[]> producer;
+    private final LongSupplier clock;
+    private Producer<byte[], byte[]> events;
+    private Producer<byte[], byte[]> deadLetters;
     private volatile boolean healthy = true;
     private volatile String lastError;
+    private volatile Blockage blockage;
+    private long blockageLoggedAt;
 
-    AcknowledgedSender(Supplier<Producer<byte[], byte[]>> producers, RelayMetrics metrics, long maxBackoffMs, String deadLetterTopic) {
+    AcknowledgedSender(Relay.ProducerFactory producers, RelayMetrics metrics, long maxBackoffMs, String deadLetterTopic) {
+        this(producers, metrics, maxBackoffMs, deadLetterTopic, System::currentTimeMillis);
+    }
+
+    AcknowledgedSender(Relay.ProducerFactory producers, RelayMetrics metrics, long maxBackoffMs, String deadLetterTopic, LongSupplier clock) {
         this.producers = producers;
         this.metrics = metrics;
         this.maxBackoffMs = maxBackoffMs;
         this.deadLetterTopic = deadLetterTopic;
-        this.producer = producers.get();
+        this.clock = clock;
+        this.events = producers.create(false);
     }
 
     /** One record to send; {@code createdAt} is null for dead letters. */
     record Outgoing(ProducerRecord<byte[], byte[]> record, Instant createdAt) {
+        boolean isDeadLetter() {
+            return createdAt == null;
+        }
+
+        String eventId() {
+            return OnceHeaders.lastText(record.headers(), OnceHeaders.EVENT_ID).orElse(null);
+        }
     }
 
     /**
@@ -61,79 +91,169 @@ final class AcknowledgedSender implements AutoCloseable {
         List<Outgoing> pending = batch;
         long backoff = 100;
         while (!pending.isEmpty()) {
+            // A send to a missing topic blocks for max.block.ms: one per topic and round is enough to learn it still is.
+            Map<String, Throwable> unreachable = new HashMap<>();
             List<Future<RecordMetadata>> acks = new ArrayList<>(pending.size());
             for (Outgoing out : pending) {
-                acks.add(send(out.record()));
+                Throwable known = unreachable.get(out.record().topic());
+                Future<RecordMetadata> ack = known != null ? CompletableFuture.failedFuture(known) : send(out);
+                if (known == null && ack.isDone()) {
+                    Throwable error = failure(ack);
+                    if (error != null && isTopicUnreachable(error)) {
+                        unreachable.put(out.record().topic(), error);
+                    }
+                }
+                acks.add(ack);
             }
             List<Outgoing> failed = new ArrayList<>();
             Throwable firstError = null;
+            Blockage blocked = null;
             for (int i = 0; i < pending.size(); i++) {
                 Outgoing out = pending.get(i);
-                try {
-                    acks.get(i).get();
-                    if (out.createdAt() != null) {
-                        metrics.relayed(out.createdAt(), System.currentTimeMillis());
-                    } else {
+                Throwable cause = failure(acks.get(i));
+                if (cause == null) {
+                    if (out.isDeadLetter()) {
                         metrics.deadLettered();
+                    } else {
+                        metrics.relayed(out.createdAt(), clock.getAsLong());
                     }
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof RecordTooLargeException && out.createdAt() != null) {
-                        failed.add(tooLarge(out, cause));
-                        continue;
-                    }
-                    failed.add(out);
-                    if (firstError == null) {
-                        firstError = cause;
-                    }
+                    continue;
+                }
+                if (!out.isDeadLetter() && (cause instanceof RecordTooLargeException || cause instanceof InvalidTopicException)) {
+                    // Refused for good on its topic: the whole record goes to the dead-letter topic instead.
+                    failed.add(divert(out, cause));
+                    continue;
+                }
+                failed.add(out);
+                if (firstError == null) {
+                    firstError = cause;
+                }
+                if (blocked == null) {
+                    blocked = blockage(out, cause);
                 }
             }
-            if (!failed.isEmpty() && firstError != null) {
+            if (firstError != null) {
                 healthy = false;
                 lastError = firstError.toString();
                 metrics.retried(failed.size());
-                LOG.warn("{} of {} records not acknowledged by Kafka ({}); sending them again in order in {} ms",
-                        failed.size(), pending.size(), firstError.toString(), backoff);
-                if (!(firstError instanceof RetriableException)) {
-                    renewProducer();
+                report(blocked, failed.size(), pending.size(), firstError, backoff);
+                if (!(firstError instanceof RetriableException) && !isTopicUnreachable(firstError)) {
+                    renewProducers();
                 }
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, maxBackoffMs);
             } else if (failed.isEmpty()) {
                 healthy = true;
+                if (blockage != null) {
+                    LOG.info("resolved: {}", blockage.describe());
+                }
+                blockage = null;
             }
             pending = failed;
         }
     }
 
-    private Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
-        try {
-            return producer.send(record);
-        } catch (RuntimeException e) {
-            // send() itself throws when the producer is closed or fenced, or the buffer stays full.
-            java.util.concurrent.CompletableFuture<RecordMetadata> failed = new java.util.concurrent.CompletableFuture<>();
-            failed.completeExceptionally(e);
-            return failed;
+    private void report(Blockage blocked, int failed, int pending, Throwable error, long backoff) {
+        if (blocked == null) {
+            LOG.warn("{} of {} records not acknowledged by Kafka ({}); sending them again in order in {} ms",
+                    failed, pending, error.toString(), backoff);
+            return;
+        }
+        long now = clock.getAsLong();
+        boolean changed = !blocked.equals(blockage);
+        blockage = blocked;
+        if (changed || now - blockageLoggedAt >= REPEAT_BLOCKAGE_LOG_MS) {
+            blockageLoggedAt = now;
+            LOG.error("the relay cannot advance: {}. Nothing after it is confirmed; it is tried again every {} ms at most"
+                    + " and resumes by itself once fixed", blocked.describe(), maxBackoffMs);
         }
     }
 
-    private Outgoing tooLarge(Outgoing out, Throwable cause) {
-        String reason = "Kafka refused the record as too large (" + cause.getMessage() + "); raise the topic's"
-                + " max.message.bytes and the producer's max.request.size, then replay it from the row";
-        RecordHeaders headers = new RecordHeaders(out.record().headers().toArray());
-        headers.add(OnceHeaders.ERROR, OnceHeaders.text(reason));
-        LOG.warn("event on {} goes to the dead-letter topic {}: {}", out.record().topic(), deadLetterTopic, reason);
-        // The value is what was too large: the dead letter keeps key and headers, and the row stays in the WAL history.
-        return new Outgoing(new ProducerRecord<>(deadLetterTopic, null, out.record().key(), null, headers), null);
+    // The failures an operator has to act on; anything else is retried quietly.
+    private Blockage blockage(Outgoing out, Throwable cause) {
+        String topic = out.record().topic();
+        if (cause instanceof RecordTooLargeException) {
+            return new Blockage(out.eventId(), topic, cause.getMessage(), "even the dead-letter producer cannot send it: raise the"
+                    + " topic's max.message.bytes (kafka-configs --alter --entity-type topics --entity-name " + topic
+                    + " --add-config max.message.bytes=<bytes>) and dead-letter.max.request.size, or repair the row");
+        }
+        if (cause instanceof AuthorizationException) {
+            return new Blockage(out.eventId(), topic, cause.toString(), "grant the relay's Kafka principal WRITE and DESCRIBE on"
+                    + " topic " + topic + " (kafka-acls --add --allow-principal <principal> --operation Write --operation Describe"
+                    + " --topic " + topic + ")");
+        }
+        if (isTopicUnreachable(cause)) {
+            return new Blockage(out.eventId(), topic, cause.getMessage(), "create the topic " + topic + " (the cluster does not"
+                    + " create it: auto.create.topics.enable is off), or grant the relay's principal DESCRIBE on it");
+        }
+        if (cause instanceof InvalidTopicException) {
+            return new Blockage(out.eventId(), topic, cause.getMessage(), "choose a dead-letter.topic Kafka accepts");
+        }
+        return null;
     }
 
-    private void renewProducer() {
+    private static boolean isTopicUnreachable(Throwable error) {
+        return error instanceof AuthorizationException
+                || (error instanceof TimeoutException && String.valueOf(error.getMessage()).contains("not present in metadata"));
+    }
+
+    private Future<RecordMetadata> send(Outgoing out) {
         try {
-            producer.close(java.time.Duration.ofSeconds(5));
+            return producer(out).send(out.record());
+        } catch (RuntimeException e) {
+            // send() itself throws when the producer is closed or fenced, or the buffer stays full.
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private Producer<byte[], byte[]> producer(Outgoing out) {
+        if (!out.isDeadLetter()) {
+            return events;
+        }
+        if (deadLetters == null) {
+            deadLetters = producers.create(true);
+        }
+        return deadLetters;
+    }
+
+    private static Throwable failure(Future<RecordMetadata> ack) {
+        try {
+            ack.get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e;
+        }
+    }
+
+    private Outgoing divert(Outgoing out, Throwable cause) {
+        String reason = "Kafka refused the record on " + out.record().topic() + " (" + cause.getMessage() + ")"
+                + (cause instanceof RecordTooLargeException
+                        ? "; this is the whole event: raise the topic's max.message.bytes and the relay's kafka.max.request.size"
+                                + " (and the dedup app's), or make the payload smaller, then replay it"
+                        : "; this is the whole event: fix its aggregate type, then replay it");
+        RecordHeaders headers = new RecordHeaders(out.record().headers().toArray());
+        headers.add(OnceHeaders.ERROR, OnceHeaders.text(reason));
+        LOG.warn("event {} goes to the dead-letter topic {}: {}", out.eventId(), deadLetterTopic, reason);
+        return new Outgoing(new ProducerRecord<>(deadLetterTopic, null, out.record().key(), out.record().value(), headers), null);
+    }
+
+    private void renewProducers() {
+        events = renew(events, false);
+        if (deadLetters != null) {
+            deadLetters = renew(deadLetters, true);
+        }
+    }
+
+    private Producer<byte[], byte[]> renew(Producer<byte[], byte[]> old, boolean deadLetter) {
+        try {
+            old.close(Duration.ofSeconds(5));
         } catch (RuntimeException e) {
             LOG.debug("closing a failed producer", e);
         }
-        producer = producers.get();
+        return producers.create(deadLetter);
     }
 
     /** Whether the last batch was acknowledged without resends. */
@@ -146,9 +266,36 @@ final class AcknowledgedSender implements AutoCloseable {
         return lastError;
     }
 
+    /** What keeps the relay from advancing, or null. */
+    Blockage blockage() {
+        return blockage;
+    }
+
+    /**
+     * Flushes and closes both producers, waiting at most {@code timeout} in all.
+     *
+     * @return true when every record handed to a producer was acknowledged or failed before the
+     *     deadline; false when the producers were closed with records still unsent
+     */
+    boolean close(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean clean = closeOne(events, deadline);
+        if (deadLetters != null) {
+            clean &= closeOne(deadLetters, deadline);
+        }
+        return clean;
+    }
+
+    private static boolean closeOne(Producer<byte[], byte[]> producer, long deadline) {
+        long left = Math.max(0, deadline - System.nanoTime());
+        long started = System.nanoTime();
+        producer.close(Duration.ofNanos(left));
+        // close(timeout) gives up on unsent records when the time runs out; taking all of it means it did.
+        return System.nanoTime() - started < left;
+    }
+
     @Override
     public void close() {
-        producer.flush();
-        producer.close();
+        close(Duration.ofSeconds(30));
     }
 }

@@ -1,8 +1,8 @@
 package io.onceonly.connector.relay;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -26,15 +26,35 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private final OutboxRouter router;
     private final AcknowledgedSender sender;
     private final RelayMetrics metrics;
+    private volatile boolean read;
+    private volatile int unacknowledged;
+
+    /** Makes the relay's idempotent producers. */
+    @FunctionalInterface
+    public interface ProducerFactory {
+        /**
+         * @param deadLetter true for the dead-letter producer (larger size limit), false for events
+         */
+        Producer<byte[], byte[]> create(boolean deadLetter);
+    }
 
     /**
-     * @param producers makes an idempotent producer; called again when one fails for good
+     * @param producers makes the idempotent producers; called again when one fails for good
      */
-    public Relay(OutboxRouter router, Supplier<Producer<byte[], byte[]>> producers, RelayMetrics metrics,
-                 long maxBackoffMs, String deadLetterTopic) {
+    public Relay(OutboxRouter router, ProducerFactory producers, RelayMetrics metrics, long maxBackoffMs, String deadLetterTopic) {
         this.router = router;
         this.sender = new AcknowledgedSender(producers, metrics, maxBackoffMs, deadLetterTopic);
         this.metrics = metrics;
+    }
+
+    /** Whether a batch of changes (events or heartbeats) was ever read from the slot. */
+    public boolean hasRead() {
+        return read;
+    }
+
+    /** What keeps the relay from advancing, or null. */
+    public Blockage blockage() {
+        return sender.blockage();
     }
 
     /** Whether the last batch was acknowledged without resends. */
@@ -47,15 +67,31 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         return sender.lastError();
     }
 
-    /** Flushes and closes the producer; call after the engine stopped. */
+    /**
+     * Flushes and closes the producers, within {@code timeout}; call after the engine stopped.
+     *
+     * @return null when everything handed to Kafka was acknowledged, else what was not (those
+     *     records were not confirmed to the slot and are read again after the restart)
+     */
+    public String close(Duration timeout) {
+        boolean flushed = sender.close(timeout);
+        int open = unacknowledged;
+        if (open > 0) {
+            return open + " records of the last batch were not acknowledged by Kafka before the stop (" + sender.lastError()
+                    + "); their position was not confirmed, so they are relayed after the restart";
+        }
+        return flushed ? null : "the producers could not flush within " + timeout.toSeconds() + " s";
+    }
+
     @Override
     public void close() {
-        sender.close();
+        close(Duration.ofSeconds(30));
     }
 
     @Override
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> batch,
                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+        read = true;
         List<AcknowledgedSender.Outgoing> outgoing = new ArrayList<>(batch.size());
         for (RecordChangeEvent<SourceRecord> event : batch) {
             Routed routed = router.route(event.record());
@@ -68,7 +104,9 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                 metrics.skipped();
             }
         }
+        unacknowledged = outgoing.size();
         sender.sendAll(outgoing);
+        unacknowledged = 0;
         for (RecordChangeEvent<SourceRecord> event : batch) {
             committer.markProcessed(event);
         }

@@ -28,6 +28,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 import io.onceonly.contracts.wire.OnceHeaders;
 import io.onceonly.contracts.wire.OutboxTopics;
 import io.onceonly.contracts.wire.Violations;
+import io.onceonly.contracts.wire.WireLimits;
 
 /**
  * Turns one Debezium change event of the outbox table into the Kafka record of the wire contract
@@ -45,6 +46,7 @@ public final class OutboxRouter {
     private final String schemaName;
     private final String tableName;
     private final OutboxColumns columns;
+    private final TopicCollisions collisions = new TopicCollisions();
 
     /**
      * @param outboxTable {@code schema.table} of the outbox
@@ -56,6 +58,14 @@ public final class OutboxRouter {
         this.schemaName = outboxTable.substring(0, dot);
         this.tableName = outboxTable.substring(dot + 1);
         this.columns = columns;
+    }
+
+    /**
+     * Tells the router which topics exist in the cluster, so that a new aggregate type whose topic
+     * Kafka would refuse as colliding with one of them is dead-lettered from the first row.
+     */
+    public void existingTopics(java.util.Collection<String> topics) {
+        collisions.knownTopics(topics);
     }
 
     /** Routes one change event. */
@@ -111,6 +121,12 @@ public final class OutboxRouter {
             return deadLetter(row, aggregateId, id, bizId, commitMillis, "topic " + topic.substring(0, 60)
                     + "... is longer than Kafka's limit of 249 characters");
         }
+        String owner = collisions.collision(topic);
+        if (owner != null) {
+            return deadLetter(row, aggregateId, id, bizId, commitMillis, "topic " + topic + " collides with the existing topic "
+                    + owner + ": Kafka treats '.' and '_' in topic names alike and refuses the second; use one spelling of"
+                    + " the aggregate type (column " + columns.aggregateType() + ")");
+        }
         if (bizId == null || bizId.isBlank()) {
             return deadLetter(row, aggregateId, id, bizId, commitMillis, "biz-id (column " + columns.bizId()
                     + ") is null or blank: the dedup stage needs it to drop duplicates");
@@ -118,6 +134,16 @@ public final class OutboxRouter {
         if (aggregateId == null) {
             return deadLetter(row, null, id, bizId, commitMillis, "aggregate id (column " + columns.aggregateId()
                     + ") is null: the record would have no key and lose its per-aggregate order");
+        }
+        if (WireLimits.utf8Length(bizId) > WireLimits.MAX_BIZ_ID_BYTES) {
+            return deadLetter(row, aggregateId, id, null, commitMillis, "biz-id (column " + columns.bizId() + ") is "
+                    + WireLimits.utf8Length(bizId) + " bytes, over the limit of " + WireLimits.MAX_BIZ_ID_BYTES
+                    + " (OutboxWriter refuses it; was the row written by raw SQL?)");
+        }
+        if (WireLimits.utf8Length(aggregateId) > WireLimits.MAX_AGGREGATE_ID_BYTES) {
+            return deadLetter(row, null, id, bizId, commitMillis, "aggregate id (column " + columns.aggregateId() + ") is "
+                    + WireLimits.utf8Length(aggregateId) + " bytes, over the limit of " + WireLimits.MAX_AGGREGATE_ID_BYTES
+                    + " (OutboxWriter refuses it; was the row written by raw SQL?)");
         }
         if (eventType == null || eventType.isBlank()) {
             return deadLetter(row, aggregateId, id, bizId, commitMillis, "event type (column " + columns.eventType() + ") is null or blank");

@@ -35,7 +35,9 @@ public final class EngineProperties {
         tables.add(config.outboxTable());
         config.heartbeatTable().ifPresent(tables::add);
         p.setProperty("table.include.list", String.join(",", tables));
-        p.setProperty("snapshot.mode", config.snapshotMode());
+        // when_needed is initial plus a new snapshot when the saved position is no longer on the server: the lost-slot
+        // recovery, which must be asked for, since it relays the whole table again.
+        p.setProperty("snapshot.mode", config.resendTableWhenSlotLost() ? "when_needed" : config.snapshotMode());
         // Only inserts are events; updates and deletes (delete-after-insert mode) are not even decoded into records.
         p.setProperty("skipped.operations", "u,d,t");
         p.setProperty("tombstones.on.delete", "false");
@@ -43,6 +45,12 @@ public final class EngineProperties {
         p.setProperty("heartbeat.interval.ms", Integer.toString(config.heartbeatIntervalMs()));
         SourceDatabase.heartbeatQuery(config).ifPresent(q -> p.setProperty("heartbeat.action.query", q));
         p.setProperty("offset.flush.interval.ms", Long.toString(config.offsetFlushIntervalMs()));
+        // Debezium queues changes by count (8,192) only: 100 KB rows would want 800 MB of heap. Bound it in bytes too.
+        p.setProperty("max.queue.size.in.bytes", Long.toString(queueBytes(Runtime.getRuntime().maxMemory())));
+        // After a database or network failure Debezium restarts its task with a growing wait, up to 10 s by default:
+        // the relay resumes at most 2 s after PostgreSQL is back.
+        p.setProperty("errors.retry.delay.initial.ms", "300");
+        p.setProperty("errors.retry.delay.max.ms", "2000");
         if ("kafka".equals(config.offsetStorage())) {
             p.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
             p.setProperty("offset.storage.topic", config.offsetTopic());
@@ -56,5 +64,13 @@ public final class EngineProperties {
         }
         config.debezium().forEach(p::setProperty);
         return p;
+    }
+
+    /**
+     * Debezium's queue bound in bytes: an eighth of the heap, so that the queue, the batch being
+     * routed and the producers' buffers fit together; at least 8 MiB.
+     */
+    static long queueBytes(long maxHeap) {
+        return Math.max(8L << 20, maxHeap / 8);
     }
 }
