@@ -1,0 +1,94 @@
+package io.onceonly.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.onceonly.contracts.OutboxSchema;
+import io.onceonly.testkit.Await;
+import io.onceonly.testkit.ChildJvm;
+import io.onceonly.testkit.TestStack;
+import io.onceonly.testkit.TopicReader;
+import io.onceonly.testkit.WithStack;
+
+/**
+ * A backlog far larger than the heap: 100,000 rows of 100 KB (10 GB of JSON) written while the
+ * relay was stopped, drained by a relay with {@code -Xmx256m}. Debezium's queue is bounded in
+ * bytes, so memory stays bounded whatever the rows weigh.
+ */
+@WithStack
+class BacklogMemoryIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BacklogMemoryIT.class);
+    private static final int ROWS = Integer.getInteger("once.backlog.rows", 100_000);
+    private static final int ROW_CHARS = 100_000;
+
+    @Test
+    void aBacklogOfTenGigabytesDrainsWithA256MegabyteHeap(TestStack stack) throws Exception {
+        try (Connection c = stack.postgres().dataSource().getConnection()) {
+            OutboxSchema.install(c);
+        }
+        stack.kafka().createTopic("outbox.bulk", 1);
+        List<String> args = List.of(ConnectorFixture.args(ConnectorFixture.options(stack, "backlog_it", Map.of("http.port", "-1"))));
+        Path log = Path.of("target", "backlog-it-relay.log");
+        Files.deleteIfExists(log);
+        List<String> heap = List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
+
+        // The first start creates the slot; the backlog is then written while the relay is stopped.
+        ChildJvm first = ChildJvm.start("relay-backlog-1", OutboxConnectorApp.class.getName(), heap, args, Map.of(), log);
+        insert(stack, 1, 1);
+        assertThat(TopicReader.read(stack.kafka(), "outbox.bulk", 1, Duration.ofSeconds(60), Duration.ZERO)).hasSize(1);
+        assertThat(first.terminate(Duration.ofSeconds(60))).isZero();
+
+        long written = System.nanoTime();
+        for (int from = 2; from <= ROWS + 1; from += 5_000) {
+            insert(stack, from, Math.min(from + 4_999, ROWS + 1));
+        }
+        LOG.info("{} rows of {} KB written in {} s", ROWS, ROW_CHARS / 1000, (System.nanoTime() - written) / 1_000_000_000);
+
+        long drained = System.nanoTime();
+        ChildJvm second = ChildJvm.start("relay-backlog-2", OutboxConnectorApp.class.getName(), heap, args, Map.of(), log);
+        try (Admin admin = Admin.create(stack.kafka().clientProperties())) {
+            Await.until("the backlog on Kafka", Duration.ofMinutes(10), () -> !second.isAlive() || endOffset(admin) >= ROWS + 1,
+                    () -> endOffset(admin) + " records");
+            assertThat(second.isAlive()).as("the relay died (OutOfMemoryError?); see %s", log).isTrue();
+            LOG.info("{} records on Kafka {} s after the relay started", endOffset(admin), (System.nanoTime() - drained) / 1_000_000_000);
+        }
+        assertThat(second.terminate(Duration.ofSeconds(60))).isZero();
+        assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
+    }
+
+    private static long endOffset(Admin admin) {
+        TopicPartition partition = new TopicPartition("outbox.bulk", 0);
+        try {
+            return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get(10, TimeUnit.SECONDS).offset();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    // Server-side rows: 10 GB of JSON never crosses JDBC. Each payload is 100,000 characters, repetitive enough for
+    // TOAST and lz4 to keep disk and Kafka small, while the relay still holds each row uncompressed in memory.
+    private static void insert(TestStack stack, int from, int to) throws Exception {
+        try (Connection c = stack.postgres().dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("insert into outbox (id, aggregate_type, aggregate_id, event_type, biz_id, payload)"
+                    + " select gen_random_uuid(), 'bulk', 'a' || (g % 100), 'Bulk', 'bulk-' || g,"
+                    + " jsonb_build_object('seq', g, 'data', repeat(md5(g::text), " + (ROW_CHARS / 32) + "))"
+                    + " from generate_series(" + from + ", " + to + ") g");
+        }
+    }
+}

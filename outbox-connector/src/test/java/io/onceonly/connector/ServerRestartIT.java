@@ -1,0 +1,128 @@
+package io.onceonly.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.onceonly.contracts.OutboxSchema;
+import io.onceonly.contracts.wire.EventMetadata;
+import io.onceonly.testkit.Await;
+import io.onceonly.testkit.KafkaBroker;
+import io.onceonly.testkit.Postgres;
+import io.onceonly.testkit.TestStack;
+import io.onceonly.testkit.TopicReader;
+import io.onceonly.testkit.WithStack;
+
+/**
+ * The servers go away under a running relay, as they do in operations: the broker restarted
+ * mid-stream, PostgreSQL restarted mid-stream, and a stop requested while Kafka is down.
+ */
+@WithStack
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServerRestartIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerRestartIT.class);
+
+    @Test
+    @Order(1)
+    void theRelayResumesByItselfAfterBrokerAndDatabaseRestartsAndLosesNothing(TestStack stack) throws Exception {
+        try (Connection c = stack.postgres().dataSource().getConnection()) {
+            OutboxSchema.install(c);
+        }
+        OutboxLoad load = new OutboxLoad(stack.postgres().dataSource(), "restart");
+        try (OutboxConnector connector = new OutboxConnector(ConnectorFixture.config(ConnectorFixture.options(stack, "restart_it",
+                Map.of("heartbeat.interval.ms", "500")))).start()) {
+            CompletableFuture<List<OutboxLoad.Written>> writers = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return load.write(12_000, 40, 4, 10, 5);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Await.until("2,000 relayed before the broker restart", Duration.ofSeconds(120), () -> connector.metrics().relayedCount() >= 2_000);
+            KafkaBroker broker = (KafkaBroker) stack.kafka();
+            broker.stop();
+            Thread.sleep(5_000);
+            broker.start();
+            LOG.info("broker back after a 5 s outage; {} relayed so far", connector.metrics().relayedCount());
+            writers.get(5, TimeUnit.MINUTES);
+
+            // A backlog in flight, then PostgreSQL goes away under the relay's WAL sender.
+            load.write(10_000, 40, 4, 50);
+            long before = connector.metrics().relayedCount();
+            Postgres postgres = (Postgres) stack.postgres();
+            postgres.stop();
+            Thread.sleep(3_000);
+            postgres.start();
+            long back = System.nanoTime();
+            long atBack = connector.metrics().relayedCount();
+            Await.until("relay progress after PostgreSQL is back", Duration.ofSeconds(60),
+                    () -> connector.metrics().relayedCount() > atBack && load.committed().size() > atBack - before);
+            double resumedAfter = (System.nanoTime() - back) / 1e9;
+            LOG.info("PostgreSQL restarted with {} of {} events relayed; the relay resumed {} s after the server was back",
+                    atBack, load.committed().size(), String.format("%.1f", resumedAfter));
+            assertThat(resumedAfter).as("seconds from PostgreSQL back to the relay's next event").isLessThan(15);
+
+            List<OutboxLoad.Written> written = load.committed();
+            assertThat(written).hasSizeGreaterThanOrEqualTo(20_000);
+            List<ConsumerRecord<byte[], byte[]>> records = TopicReader.read(stack.kafka(), "outbox.restart", written.size(),
+                    Duration.ofSeconds(180), Duration.ofSeconds(3));
+            Set<UUID> seen = new HashSet<>();
+            records.forEach(r -> seen.add(EventMetadata.of(r).eventId()));
+            long missing = written.stream().filter(w -> !seen.contains(w.id())).count();
+            LOG.info("{} committed, {} records, {} distinct, {} missing", written.size(), records.size(), seen.size(), missing);
+            assertThat(missing).as("committed events missing on Kafka").isZero();
+            Await.until("health UP", Duration.ofSeconds(30), () -> connector.health().up(), () -> connector.health().details());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aStopDuringAKafkaOutageEndsWithinItsBoundSaysWhatWasNotSentAndConfirmsNothingUnsent(TestStack stack) throws Exception {
+        try (Connection c = stack.postgres().dataSource().getConnection()) {
+            OutboxSchema.install(c);
+        }
+        Map<String, String> options = ConnectorFixture.options(stack, "outage_it", Map.of("heartbeat.interval.ms", "500",
+                "kafka.delivery.timeout.ms", "5000", "kafka.request.timeout.ms", "2000", "kafka.max.block.ms", "2000"));
+        OutboxLoad load = new OutboxLoad(stack.postgres().dataSource(), "outage");
+        KafkaBroker broker = (KafkaBroker) stack.kafka();
+        OutboxConnector connector = new OutboxConnector(ConnectorFixture.config(options)).start();
+        List<OutboxLoad.Written> early = load.write(100, 10, 2, 5);
+        assertThat(TopicReader.read(stack.kafka(), "outbox.outage", early.size(), Duration.ofSeconds(60), Duration.ZERO)).hasSize(100);
+
+        broker.stop();
+        List<OutboxLoad.Written> unsent = load.write(100, 10, 2, 5);
+        Await.until("the relay retrying", Duration.ofSeconds(60), () -> connector.metrics().retryCount() > 0);
+        long stopping = System.nanoTime();
+        connector.close();
+        double stopSeconds = (System.nanoTime() - stopping) / 1e9;
+        LOG.info("stop during the outage took {} s; not handed over: {}", String.format("%.1f", stopSeconds), connector.unfinishedAtStop());
+        assertThat(stopSeconds).isLessThan(OutboxConnector.STOP_BOUND.toSeconds() + 5);
+        assertThat(connector.unfinishedAtStop()).isNotNull();
+
+        broker.start();
+        try (OutboxConnector restarted = new OutboxConnector(ConnectorFixture.config(options)).start()) {
+            List<ConsumerRecord<byte[], byte[]>> records = TopicReader.read(stack.kafka(), "outbox.outage", 200,
+                    Duration.ofSeconds(120), Duration.ofSeconds(3));
+            Set<UUID> seen = new HashSet<>();
+            records.forEach(r -> seen.add(EventMetadata.of(r).eventId()));
+            assertThat(unsent).allSatisfy(w -> assertThat(seen).contains(w.id()));
+        }
+    }
+}

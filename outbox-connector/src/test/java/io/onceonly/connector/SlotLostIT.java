@@ -1,0 +1,133 @@
+package io.onceonly.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.onceonly.connector.source.SlotLostException;
+import io.onceonly.contracts.OutboxSchema;
+import io.onceonly.contracts.wire.EventMetadata;
+import io.onceonly.testkit.TestStack;
+import io.onceonly.testkit.TopicReader;
+import io.onceonly.testkit.WithStack;
+
+/**
+ * The slot dropped under a running relay while rows are written (a failover to a server without
+ * the slot looks the same): the relay stops with one sentence and the recovery, and the recovery
+ * relays every row that is still in the table.
+ */
+@WithStack
+class SlotLostIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SlotLostIT.class);
+    private static final String SLOT = "slot_lost_it";
+
+    @Test
+    void aDroppedSlotStopsTheRelayInOneSentenceAndResendTableRelaysEveryRowStillInTheTable(TestStack stack) throws Exception {
+        try (Connection c = stack.postgres().dataSource().getConnection()) {
+            OutboxSchema.install(c);
+        }
+        Map<String, String> options = ConnectorFixture.options(stack, SLOT, Map.of("heartbeat.interval.ms", "500"));
+        OutboxLoad load = new OutboxLoad(stack.postgres().dataSource(), "lost");
+        List<OutboxLoad.Written> early = load.write(200, 10, 2, 5);
+        OutboxConnector first = new OutboxConnector(ConnectorFixture.config(options)).start();
+        try {
+            assertThat(TopicReader.read(stack.kafka(), "outbox.lost", early.size(), Duration.ofSeconds(60), Duration.ZERO)).hasSize(200);
+            Thread.sleep(1_500); // a position is saved (offset.flush.interval.ms = 1 s)
+
+            CompletableFuture<List<OutboxLoad.Written>> writers = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return load.write(2_000, 10, 4, 5, 2);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            dropSlotUnderTheRelay(stack);
+
+            ExecutionException failure = null;
+            try {
+                first.finished().get(90, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                failure = e;
+            }
+            assertThat(failure).as("the relay must stop when its slot is gone").isNotNull();
+            assertThat(failure.getCause()).isInstanceOf(SlotLostException.class);
+            String message = failure.getCause().getMessage();
+            LOG.info("the relay said: {}", message);
+            assertThat(message).doesNotContain("\n").contains("replication slot " + SLOT).contains("saved position is LSN{")
+                    .contains("slot.lost.recovery=resend-table").contains("delete-after-insert");
+            assertThat(first.health().up()).isFalse();
+            writers.get(2, TimeUnit.MINUTES);
+        } finally {
+            first.close();
+        }
+
+        Map<String, String> recovering = new java.util.LinkedHashMap<>(options);
+        recovering.put("slot.lost.recovery", "resend-table");
+        try (OutboxConnector second = new OutboxConnector(ConnectorFixture.config(recovering)).start()) {
+            List<OutboxLoad.Written> written = load.committed();
+            Set<UUID> expected = new HashSet<>();
+            written.forEach(w -> expected.add(w.id()));
+            List<ConsumerRecord<byte[], byte[]>> records = TopicReader.read(stack.kafka(), "outbox.lost",
+                    early.size() + written.size(), Duration.ofSeconds(120), Duration.ofSeconds(3));
+            Set<UUID> seen = new HashSet<>();
+            records.forEach(r -> seen.add(EventMetadata.of(r).eventId()));
+            expected.removeAll(seen);
+            LOG.info("{} rows committed, {} records on Kafka after the recovery, {} distinct", written.size(), records.size(), seen.size());
+            assertThat(expected).as("committed rows never relayed").isEmpty();
+        }
+    }
+
+    // A failover or an operator: end the relay's WAL sender and drop the slot before it reconnects.
+    private static void dropSlotUnderTheRelay(TestStack stack) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (Connection c = stack.postgres().dataSource().getConnection()) {
+            while (true) {
+                try (PreparedStatement kill = c.prepareStatement("select pg_terminate_backend(active_pid) from pg_replication_slots"
+                        + " where slot_name = ? and active_pid is not null");
+                     PreparedStatement drop = c.prepareStatement("select pg_drop_replication_slot(?)")) {
+                    kill.setString(1, SLOT);
+                    kill.executeQuery().close();
+                    drop.setString(1, SLOT);
+                    drop.execute();
+                    LOG.info("dropped slot {}", SLOT);
+                    return;
+                } catch (SQLException e) {
+                    if (!slotExists(c) ) {
+                        return;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(20);
+                }
+            }
+        }
+    }
+
+    private static boolean slotExists(Connection c) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("select 1 from pg_replication_slots where slot_name = ?")) {
+            q.setString(1, SLOT);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+}
