@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,19 +38,26 @@ public final class OutboxWriter {
     private final String table;
     private final boolean deleteAfterInsert;
     private final int maxEventBytes;
-    private final String insertSql;
-    private final String deleteSql;
+    private final String insertOneSql;
+    private final String insertManySql;
+    private final String deleteOneSql;
+    private final String deleteManySql;
 
     private OutboxWriter(Builder b) {
         this.table = b.table;
         this.deleteAfterInsert = b.deleteAfterInsert;
         this.maxEventBytes = b.maxEventBytes;
-        // One statement per call, whatever the number of events: PostgreSQL parses each payload to
-        // jsonb once, measures its rendering (which is what the relay sends, and can be larger than
-        // the text given: {"a":1} renders as {"a": 1}) against the room the rest of the record
-        // leaves, and inserts every event or, if one does not fit, none. It returns the first
-        // refused event and its rendered size, so a refusal costs no extra round trip either.
-        this.insertSql = "with e as (select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[],"
+        // One event, one statement, as cheap as a plain insert: PostgreSQL parses the payload to
+        // jsonb and inserts it only if its rendering (which is what the relay sends, and can be
+        // larger than the text given: {"a":1} renders as {"a": 1}) fits the room the rest of the
+        // record leaves. No row inserted is the refusal. "offset 0" keeps the subquery, so the
+        // payload is parsed once, not once per reference.
+        this.insertOneSql = "insert into " + table + " (id, aggregate_type, aggregate_id, event_type, biz_id, payload, headers)"
+                + " select ?, ?, ?, ?, ?, p, ?::jsonb from (select ?::jsonb offset 0) as v(p) where octet_length(p::text) <= ?";
+        // Several events, still one statement: each payload is parsed once, every event is inserted
+        // or, if one does not fit, none; the first refused event and its rendered size come back
+        // in the same round trip.
+        this.insertManySql = "with e as (select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[],"
                 + " ?::text[]::jsonb[], ?::text[]::jsonb[], ?::int[]) with ordinality"
                 + " as e(id, aggregate_type, aggregate_id, event_type, biz_id, payload, headers, room, ord)),"
                 + " refused as (select ord, octet_length(payload::text) as rendered from e"
@@ -58,7 +66,8 @@ public final class OutboxWriter {
                 + " select id, aggregate_type, aggregate_id, event_type, biz_id, payload, headers from e"
                 + " where not exists (select from refused) order by ord returning 1)"
                 + " select (select count(*) from inserted), (select ord from refused), (select rendered from refused)";
-        this.deleteSql = "delete from " + table + " where id = any(?)";
+        this.deleteOneSql = "delete from " + table + " where id = ?";
+        this.deleteManySql = "delete from " + table + " where id = any(?)";
     }
 
     /** A writer on table {@code outbox} that keeps its rows. */
@@ -97,7 +106,36 @@ public final class OutboxWriter {
      */
     public void append(Connection tx, OutboxEvent event) throws SQLException {
         OpenTransaction.require(tx, "OutboxWriter.append");
-        write(tx, List.of(event));
+        long beyondPayload = beyondPayload(event);
+        try (PreparedStatement insert = tx.prepareStatement(insertOneSql)) {
+            insert.setObject(1, event.id());
+            insert.setString(2, event.aggregateType());
+            insert.setString(3, event.aggregateId());
+            insert.setString(4, event.eventType());
+            insert.setString(5, event.bizId());
+            if (event.headers().isEmpty()) {
+                insert.setNull(6, Types.VARCHAR);
+            } else {
+                insert.setString(6, headersJson(event.headers()));
+            }
+            insert.setString(7, event.payload());
+            insert.setInt(8, payloadRoom(beyondPayload));
+            int rows = insert.executeUpdate();
+            if (rows == 0) {
+                // Only a refusal pays a second round trip, to tell the size it was refused for.
+                long payloadBytes = renderedBytes(tx, event.payload());
+                throw new OutboxEventTooLargeException(event, payloadBytes, payloadBytes + beyondPayload, maxEventBytes, 1);
+            }
+            if (rows != 1) {
+                throw new SQLException("insert into " + table + " of event " + event.id() + " affected " + rows + " rows, expected 1");
+            }
+        }
+        if (deleteAfterInsert) {
+            try (PreparedStatement delete = tx.prepareStatement(deleteOneSql)) {
+                delete.setObject(1, event.id());
+                delete.executeUpdate();
+            }
+        }
     }
 
     /**
@@ -114,10 +152,6 @@ public final class OutboxWriter {
         if (events.isEmpty()) {
             return;
         }
-        write(tx, events);
-    }
-
-    private void write(Connection tx, List<OutboxEvent> events) throws SQLException {
         int n = events.size();
         UUID[] ids = new UUID[n];
         String[][] texts = new String[6][n];
@@ -132,11 +166,10 @@ public final class OutboxWriter {
             texts[3][i] = e.bizId();
             texts[4][i] = e.payload();
             texts[5][i] = e.headers().isEmpty() ? null : headersJson(e.headers());
-            beyondPayload[i] = WireSize.beyondValue(e.aggregateType(), e.aggregateId(), e.eventType(), e.bizId(), e.headers());
-            // Every payload renders to at least one byte, so a room of -1 refuses the event whatever it holds.
-            payloadRoom[i] = (int) Math.max(maxEventBytes - beyondPayload[i], -1);
+            beyondPayload[i] = beyondPayload(e);
+            payloadRoom[i] = payloadRoom(beyondPayload[i]);
         }
-        try (PreparedStatement insert = tx.prepareStatement(insertSql)) {
+        try (PreparedStatement insert = tx.prepareStatement(insertManySql)) {
             insert.setArray(1, tx.createArrayOf("uuid", ids));
             for (int c = 0; c < texts.length; c++) {
                 insert.setArray(c + 2, tx.createArrayOf("text", texts[c]));
@@ -157,9 +190,28 @@ public final class OutboxWriter {
             }
         }
         if (deleteAfterInsert) {
-            try (PreparedStatement delete = tx.prepareStatement(deleteSql)) {
+            try (PreparedStatement delete = tx.prepareStatement(deleteManySql)) {
                 delete.setArray(1, tx.createArrayOf("uuid", ids));
                 delete.executeUpdate();
+            }
+        }
+    }
+
+    private static long beyondPayload(OutboxEvent e) {
+        return WireSize.beyondValue(e.aggregateType(), e.aggregateId(), e.eventType(), e.bizId(), e.headers());
+    }
+
+    /** The most bytes the rendered payload may take; -1 refuses any payload, since each renders to one byte at least. */
+    private int payloadRoom(long beyondPayload) {
+        return (int) Math.max(maxEventBytes - beyondPayload, -1);
+    }
+
+    private static long renderedBytes(Connection tx, String payload) throws SQLException {
+        try (PreparedStatement measure = tx.prepareStatement("select octet_length(?::jsonb::text)")) {
+            measure.setString(1, payload);
+            try (ResultSet rs = measure.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
         }
     }

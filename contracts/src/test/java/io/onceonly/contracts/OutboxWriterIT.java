@@ -273,6 +273,7 @@ class OutboxWriterIT {
                 assertThatThrownBy(() -> tight.appendAll(tx, batch))
                         .isInstanceOfSatisfying(OutboxEventTooLargeException.class, e -> assertThat(e.eventId()).isEqualTo(large.id()))
                         .hasMessageContaining("refused event " + large.id() + " (biz-id " + large.bizId())
+                        .hasMessageContaining("it is " + (beyondPayload(large) + 5000) + " bytes on the wire")
                         .hasMessageContaining("over maxEventBytes 4000")
                         .hasMessageContaining("nor any of the other 3 events of this appendAll");
                 assertThat(countByBizIdPrefix(tx, prefix)).isZero();
