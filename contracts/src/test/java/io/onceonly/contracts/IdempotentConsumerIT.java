@@ -244,13 +244,7 @@ class IdempotentConsumerIT {
     }
 
     private static long issued(Connection c, String bizId) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("select count(*) from card_issued where biz_id = ?")) {
-            q.setString(1, bizId);
-            try (ResultSet rs = q.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return rowsOf(c, "card_issued", bizId);
     }
 
     @Test
@@ -278,8 +272,13 @@ class IdempotentConsumerIT {
     }
 
     private static long claims(String bizId) throws SQLException {
-        try (Connection c = db.getConnection();
-             PreparedStatement q = c.prepareStatement("select count(*) from processed_message where biz_id = ?")) {
+        try (Connection c = db.getConnection()) {
+            return rowsOf(c, "processed_message", bizId);
+        }
+    }
+
+    private static long rowsOf(Connection c, String table, String bizId) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("select count(*) from " + table + " where biz_id = ?")) {
             q.setString(1, bizId);
             try (ResultSet rs = q.executeQuery()) {
                 rs.next();
