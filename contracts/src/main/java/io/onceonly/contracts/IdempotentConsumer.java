@@ -20,7 +20,9 @@ import io.onceonly.contracts.wire.Violations;
  * }</pre>
  *
  * <p>A claim is a row in {@code processed_message}; a concurrent claim of the same biz-id waits
- * for the first transaction and returns false once it committed (true if it rolled back). Thread-safe.
+ * for the first transaction and returns false once it committed (true if it rolled back). Names
+ * and biz-ids of any length can be claimed: one over 1 KiB is stored as a prefix and its SHA-256
+ * (see {@link #claim}). Thread-safe.
  */
 public final class IdempotentConsumer {
 
@@ -43,16 +45,31 @@ public final class IdempotentConsumer {
     /**
      * Claims {@code bizId} for {@code consumerName} in the caller's transaction.
      *
+     * <p>Values of at most 1,024 bytes of UTF-8 are stored as they are; a longer one, which would
+     * not fit PostgreSQL's btree index row, as its first 960 bytes or so followed by
+     * {@code " sha256:"} and the SHA-256 of the whole value in hex. Equal ids still collide,
+     * distinct ones don't, and rows written before this rule keep matching.
+     *
+     * <p>Isolation: under READ COMMITTED (PostgreSQL's default) a claim of a biz-id that another
+     * transaction claimed and has not committed yet waits for it, then returns false (or true if
+     * it rolled back). Under REPEATABLE READ or SERIALIZABLE, if the other transaction committed
+     * its claim after this transaction took its snapshot (its first statement), PostgreSQL cannot
+     * let this one see the row nor ignore it: {@code claim} throws the driver's
+     * {@link SQLException} with SQLState {@code 40001} (serialization_failure). Roll back and run
+     * the whole transaction again, as for any serialization failure; the retry returns false, so
+     * the effect happens once.
+     *
      * @return true the first time (act now), false when the biz-id was already processed (skip)
      * @throws IllegalStateException if {@code tx} is in auto-commit mode (nothing is written)
+     * @throws SQLException SQLState 40001 under REPEATABLE READ or SERIALIZABLE as above: roll back and retry
      */
     public boolean claim(Connection tx, String consumerName, String bizId) throws SQLException {
         OpenTransaction.require(tx, "IdempotentConsumer.claim");
         requireText("consumerName", consumerName);
         requireText("bizId", bizId);
         try (PreparedStatement insert = tx.prepareStatement(claimSql)) {
-            insert.setString(1, consumerName);
-            insert.setString(2, bizId);
+            insert.setString(1, ClaimKey.of(consumerName));
+            insert.setString(2, ClaimKey.of(bizId));
             return insert.executeUpdate() == 1;
         }
     }

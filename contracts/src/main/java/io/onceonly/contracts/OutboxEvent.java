@@ -24,8 +24,13 @@ import io.onceonly.contracts.wire.WireLimits;
  */
 public final class OutboxEvent {
 
-    /** Default upper bound of a payload, in UTF-8 bytes. */
-    public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
+    /**
+     * Default upper bound of a payload, in UTF-8 bytes: {@link WireLimits#DEFAULT_MAX_EVENT_BYTES},
+     * since a payload alone larger than the whole event may be can never be written. This is an early
+     * check in the caller's code; {@link OutboxWriter} makes the exact one, on the payload as
+     * PostgreSQL renders it plus the rest of the record.
+     */
+    public static final int DEFAULT_MAX_PAYLOAD_BYTES = WireLimits.DEFAULT_MAX_EVENT_BYTES;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory JSON = MAPPER.getFactory();
@@ -141,7 +146,7 @@ public final class OutboxEvent {
             return this;
         }
 
-        /** Required; the record key. */
+        /** Required; the record key; at most {@value WireLimits#MAX_AGGREGATE_ID_BYTES} bytes of UTF-8. */
         public Builder aggregateId(String aggregateId) {
             this.aggregateId = aggregateId;
             return this;
@@ -153,7 +158,10 @@ public final class OutboxEvent {
             return this;
         }
 
-        /** Required; the business's own id for this fact, for example the payment id. */
+        /**
+         * Required; the business's own id for this fact, for example the payment id; at most
+         * {@value WireLimits#MAX_BIZ_ID_BYTES} bytes of UTF-8.
+         */
         public Builder bizId(String bizId) {
             this.bizId = bizId;
             return this;
@@ -214,8 +222,10 @@ public final class OutboxEvent {
                                 + OutboxTopics.DEFAULT_PREFIX + "<aggregateType>"));
             }
             requireText("aggregateId", aggregateId);
+            requireAtMost("aggregateId", aggregateId, WireLimits.MAX_AGGREGATE_ID_BYTES, "WireLimits.MAX_AGGREGATE_ID_BYTES");
             requireText("eventType", eventType);
             requireText("bizId", bizId);
+            requireAtMost("bizId", bizId, WireLimits.MAX_BIZ_ID_BYTES, "WireLimits.MAX_BIZ_ID_BYTES");
             requirePayload();
             headers.forEach((name, value) -> {
                 requireText("header name", name);
@@ -241,15 +251,19 @@ public final class OutboxEvent {
             }
         }
 
+        private static void requireAtMost(String field, String value, int maxBytes, String limitName) {
+            int bytes = WireLimits.utf8Length(value);
+            if (bytes > maxBytes) {
+                throw new IllegalArgumentException(Violations.describe(field, value, "is " + bytes
+                        + " bytes of UTF-8, over the limit of " + maxBytes + " (" + limitName + ")"));
+            }
+        }
+
         private void requirePayload() {
             if (payload == null || payload.isBlank()) {
                 throw new IllegalArgumentException(Violations.describe("payload", payload, "must be JSON text, not blank"));
             }
-            int bytes = WireLimits.utf8Length(payload);
-            if (bytes > maxPayloadBytes) {
-                throw new IllegalArgumentException(Violations.describe("payload", payload, "is " + bytes
-                        + " bytes of UTF-8, over the limit of " + maxPayloadBytes + " (maxPayloadBytes)"));
-            }
+            requireAtMost("payload", payload, maxPayloadBytes, "maxPayloadBytes");
             try (JsonParser parser = JSON.createParser(payload)) {
                 // One JSON value and nothing after it, as jsonb demands; jsonb also refuses \u0000 in strings.
                 int depth = 0;

@@ -22,6 +22,8 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.onceonly.testkit.PostgresService;
 import io.onceonly.testkit.WithStack;
@@ -35,9 +37,19 @@ class IdempotentConsumerIT {
     @BeforeAll
     static void schema(PostgresService postgres) throws SQLException {
         db = postgres.dataSource();
-        try (Connection c = db.getConnection()) {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             OutboxSchema.install(c);
+            s.execute("create table if not exists card_issued (biz_id text not null)");
         }
+    }
+
+    /** Text that does not compress, as real ids of that length would not: hex of random UUIDs. */
+    private static String longId(int chars) {
+        StringBuilder id = new StringBuilder();
+        while (id.length() < chars) {
+            id.append(UUID.randomUUID().toString().replace("-", ""));
+        }
+        return id.substring(0, chars);
     }
 
     private static String bizId() {
@@ -129,6 +141,113 @@ class IdempotentConsumerIT {
     }
 
     @Test
+    void aPlainInsertOfALongIdOverflowsTheIndexWhichIsWhyClaimDoesNotStoreItAsItIs() throws Exception {
+        try (Connection c = db.getConnection();
+             PreparedStatement insert = c.prepareStatement("insert into processed_message (consumer_name, biz_id) values (?, ?)")) {
+            insert.setString(1, "card-issuer");
+            insert.setString(2, longId(10_000));
+            assertThatThrownBy(insert::executeUpdate)
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("54000"))
+                    .hasMessageContaining("index row");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {10_000, 100_000})
+    void longIdsAreClaimedOnceAndDistinctLongIdsApart(int length) throws Exception {
+        String bizId = longId(length);
+        // Same first 960 bytes, different end: only the digest tells them apart.
+        String sameStart = bizId.substring(0, length - 1) + (bizId.endsWith("0") ? "1" : "0");
+        String longName = "consumer-" + longId(length);
+
+        assertThat(claimAndCommit("card-issuer", bizId)).isTrue();
+        assertThat(claimAndCommit("card-issuer", bizId)).isFalse();
+        assertThat(claimAndCommit("card-issuer", sameStart)).isTrue();
+        assertThat(claimAndCommit(longName, bizId)).isTrue();
+        assertThat(claimAndCommit(longName, bizId)).isFalse();
+
+        try (Connection c = db.getConnection();
+             PreparedStatement q = c.prepareStatement("select biz_id from processed_message where consumer_name = 'card-issuer'"
+                     + " and biz_id like ?")) {
+            q.setString(1, bizId.substring(0, 900) + "%");
+            List<String> stored = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    stored.add(rs.getString(1));
+                }
+            }
+            assertThat(stored).hasSize(2).allSatisfy(key -> assertThat(key)
+                    .matches("[0-9a-f]{957,960} sha256:[0-9a-f]{64}")
+                    .hasSizeGreaterThan(ClaimKey.VERBATIM_MAX_BYTES));
+        }
+    }
+
+    @Test
+    void idsUpToOneKibibyteAreStoredAsTheyAre() throws Exception {
+        String bizId = longId(ClaimKey.VERBATIM_MAX_BYTES);
+
+        assertThat(claimAndCommit("card-issuer", bizId)).isTrue();
+        assertThat(claims(bizId)).isEqualTo(1);
+        // A row written before long ids were digested is still found.
+        String older = bizId();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("insert into processed_message (consumer_name, biz_id) values ('card-issuer', '" + older + "')");
+        }
+        assertThat(claimAndCommit("card-issuer", older)).isFalse();
+    }
+
+    /**
+     * Under REPEATABLE READ and SERIALIZABLE a claim that another transaction committed after this
+     * transaction's snapshot is a serialization failure; the retry sees the claim and skips.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {Connection.TRANSACTION_REPEATABLE_READ, Connection.TRANSACTION_SERIALIZABLE})
+    void underSnapshotIsolationALateConcurrentClaimFailsToSerializeAndTheRetrySkips(int isolation) throws Exception {
+        String bizId = bizId();
+        try (Connection late = db.getConnection()) {
+            late.setTransactionIsolation(isolation);
+            late.setAutoCommit(false);
+            // The first statement takes the snapshot.
+            assertThat(issued(late, bizId)).isZero();
+
+            assertThat(claimAndIssue(isolation, bizId)).isTrue();
+
+            assertThatThrownBy(() -> consumer.claim(late, "card-issuer", bizId))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("40001"))
+                    .hasMessageContaining("could not serialize access");
+            late.rollback();
+        }
+
+        // What the caller does on 40001: run the transaction again; now the claim is visible.
+        assertThat(claimAndIssue(isolation, bizId)).isFalse();
+        try (Connection c = db.getConnection()) {
+            assertThat(issued(c, bizId)).isEqualTo(1);
+        }
+        assertThat(claims(bizId)).isEqualTo(1);
+    }
+
+    /** A consumer's whole transaction: claim, and issue a card only the first time. */
+    private boolean claimAndIssue(int isolation, String bizId) throws SQLException {
+        try (Connection tx = db.getConnection()) {
+            tx.setTransactionIsolation(isolation);
+            tx.setAutoCommit(false);
+            boolean first = consumer.claim(tx, "card-issuer", bizId);
+            if (first) {
+                try (PreparedStatement issue = tx.prepareStatement("insert into card_issued (biz_id) values (?)")) {
+                    issue.setString(1, bizId);
+                    issue.executeUpdate();
+                }
+            }
+            tx.commit();
+            return first;
+        }
+    }
+
+    private static long issued(Connection c, String bizId) throws SQLException {
+        return rowsOf(c, "card_issued", bizId);
+    }
+
+    @Test
     void purgeDeletesOnlyClaimsOlderThanTheRetention() throws Exception {
         String old = bizId();
         String fresh = bizId();
@@ -153,10 +272,18 @@ class IdempotentConsumerIT {
     }
 
     private static long claims(String bizId) throws SQLException {
-        try (Connection c = db.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select count(*) from processed_message where biz_id = '" + bizId + "'")) {
-            rs.next();
-            return rs.getLong(1);
+        try (Connection c = db.getConnection()) {
+            return rowsOf(c, "processed_message", bizId);
+        }
+    }
+
+    private static long rowsOf(Connection c, String table, String bizId) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("select count(*) from " + table + " where biz_id = ?")) {
+            q.setString(1, bizId);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 }

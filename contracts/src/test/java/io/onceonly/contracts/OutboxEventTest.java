@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.onceonly.contracts.wire.WireLimits;
+
 class OutboxEventTest {
 
     private static OutboxEvent.Builder valid() {
@@ -117,11 +119,29 @@ class OutboxEventTest {
     }
 
     @Test
-    void defaultSizeLimitIsOneMebibyte() {
+    void defaultPayloadLimitIsTheWireLimitOfAWholeEvent() {
+        assertThat(OutboxEvent.DEFAULT_MAX_PAYLOAD_BYTES).isEqualTo(WireLimits.DEFAULT_MAX_EVENT_BYTES);
         String justOver = "\"" + "x".repeat(OutboxEvent.DEFAULT_MAX_PAYLOAD_BYTES - 1) + "\"";
 
         assertThatThrownBy(() -> valid().payloadJson(justOver).build())
-                .hasMessageContaining("over the limit of 1048576");
+                .hasMessageContaining("over the limit of 921600 (maxPayloadBytes)");
+    }
+
+    @Test
+    void rejectsABizIdOrAggregateIdLongerThanTheWireAllowsNamingFieldLengthAndLimit() {
+        String bizIdAtLimit = "é".repeat(WireLimits.MAX_BIZ_ID_BYTES / 2);
+        String aggregateIdAtLimit = "a".repeat(WireLimits.MAX_AGGREGATE_ID_BYTES);
+        assertThat(valid().bizId(bizIdAtLimit).aggregateId(aggregateIdAtLimit).build().bizId()).isEqualTo(bizIdAtLimit);
+
+        assertThatThrownBy(() -> valid().bizId(bizIdAtLimit + "x").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("bizId 'éé")
+                .hasMessageContaining("is 513 bytes of UTF-8, over the limit of 512 (WireLimits.MAX_BIZ_ID_BYTES)");
+        assertThatThrownBy(() -> valid().aggregateId(aggregateIdAtLimit + "€").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("aggregateId 'aaa")
+                .hasMessageContaining("(513 chars)")
+                .hasMessageContaining("is 515 bytes of UTF-8, over the limit of 512 (WireLimits.MAX_AGGREGATE_ID_BYTES)");
     }
 
     @Test

@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.onceonly.contracts.wire.WireLimits;
+import io.onceonly.contracts.wire.WireSize;
 import io.onceonly.testkit.PostgresService;
 import io.onceonly.testkit.WithStack;
 
@@ -130,7 +132,9 @@ class OutboxWriterIT {
         OutboxWriter deleting = OutboxWriter.builder().deleteAfterInsert(true).build();
         String slot = "once_test_" + UUID.randomUUID().toString().replace("-", "");
         OutboxEvent single = event(bizId());
-        List<OutboxEvent> batch = List.of(event(bizId()), event(bizId()));
+        OutboxEvent earlier = event(bizId());
+        // List order against id order, so that only list order can explain the order in the WAL.
+        List<OutboxEvent> batch = List.of(event(bizId()), earlier);
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             s.execute("select pg_create_logical_replication_slot('" + slot + "', 'test_decoding')");
             try {
@@ -147,14 +151,174 @@ class OutboxWriterIT {
                         changes.add(rs.getString(1));
                     }
                 }
+                int previousInsert = -1;
                 for (OutboxEvent e : List.of(single, batch.get(0), batch.get(1))) {
-                    assertThat(changes).anySatisfy(line -> assertThat(line).contains("INSERT").contains(e.id().toString()));
                     assertThat(changes).anySatisfy(line -> assertThat(line).contains("DELETE").contains(e.id().toString()));
+                    // The inserts reach the WAL, hence the topic, in list order.
+                    int insert = indexOf(changes, "INSERT", e.id());
+                    assertThat(insert).isGreaterThan(previousInsert);
+                    previousInsert = insert;
                 }
             } finally {
                 s.execute("select pg_drop_replication_slot('" + slot + "')");
             }
         }
+    }
+
+    /** An event whose payload is a JSON string of {@code chars} x's: jsonb renders it byte for byte. */
+    private static OutboxEvent stringEvent(String bizId, int chars) {
+        return OutboxEvent.builder().aggregateType("payment").aggregateId("user-" + bizId).eventType("PaymentCompleted")
+                .bizId(bizId).payloadJson("\"" + "x".repeat(chars - 2) + "\"").header("traceparent", "00-4bf92f3577b34da6-01")
+                .maxPayloadBytes(Integer.MAX_VALUE).build();
+    }
+
+    private static long beyondPayload(OutboxEvent e) {
+        return WireSize.beyondValue(e.aggregateType(), e.aggregateId(), e.eventType(), e.bizId(), e.headers());
+    }
+
+    @Test
+    void anEventJustUnderTheDefaultLimitIsWrittenAndOneByteMoreIsRefused() throws Exception {
+        assertThat(writer.maxEventBytes()).isEqualTo(WireLimits.DEFAULT_MAX_EVENT_BYTES);
+        String fitting = bizId();
+        String tooLarge = bizId();
+        int room = (int) (WireLimits.DEFAULT_MAX_EVENT_BYTES - beyondPayload(stringEvent(fitting, 2)));
+        OutboxEvent justOver = stringEvent(tooLarge, room + 1);
+        try (Connection tx = db.getConnection()) {
+            tx.setAutoCommit(false);
+            writer.append(tx, stringEvent(fitting, room));
+            assertThatThrownBy(() -> writer.append(tx, justOver))
+                    .isInstanceOfSatisfying(OutboxEventTooLargeException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("54000");
+                        assertThat(e.eventId()).isEqualTo(justOver.id());
+                        assertThat(e.wireBytes()).isEqualTo(WireLimits.DEFAULT_MAX_EVENT_BYTES + 1);
+                        assertThat(e.maxEventBytes()).isEqualTo(WireLimits.DEFAULT_MAX_EVENT_BYTES);
+                    })
+                    .hasMessageContaining("refused event " + justOver.id())
+                    .hasMessageContaining("it is " + (WireLimits.DEFAULT_MAX_EVENT_BYTES + 1) + " bytes on the wire")
+                    .hasMessageContaining("over maxEventBytes " + WireLimits.DEFAULT_MAX_EVENT_BYTES)
+                    .hasMessageContaining("Nothing of it was written.")
+                    .hasMessageContaining("Make the payload smaller, or raise OutboxWriter.Builder.maxEventBytes")
+                    .hasMessageContaining("max.request.size")
+                    .hasMessageContaining("max.message.bytes");
+            tx.commit();
+        }
+
+        assertThat(countByBizId(fitting)).isEqualTo(1);
+        assertThat(countByBizId(tooLarge)).isZero();
+    }
+
+    @Test
+    void anEventThatFitsOnlyBeforeJsonbAddsItsSpacesIsRefused() throws Exception {
+        StringBuilder json = new StringBuilder("{");
+        for (int i = 0; i < 100; i++) {
+            json.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(i);
+        }
+        String payload = json.append('}').toString();
+        OutboxEvent event = OutboxEvent.builder().aggregateType("payment").aggregateId("user-1").eventType("PaymentCompleted")
+                .bizId(bizId()).payloadJson(payload).build();
+        int rendered = payload.length() + 100 + 99; // jsonb writes ": " and ", "
+        long beyond = beyondPayload(event);
+        OutboxWriter tight = OutboxWriter.builder().maxEventBytes((int) (beyond + payload.length() + 50)).build();
+        try (Connection tx = db.getConnection()) {
+            tx.setAutoCommit(false);
+            assertThatThrownBy(() -> tight.append(tx, event))
+                    .isInstanceOf(OutboxEventTooLargeException.class)
+                    .hasMessageContaining("it is " + (beyond + rendered) + " bytes on the wire (payload as PostgreSQL renders jsonb "
+                            + rendered + " bytes; key, headers and record framing " + beyond + ")");
+            tx.commit();
+        }
+        assertThat(countByBizId(event.bizId())).isZero();
+
+        OutboxWriter roomy = OutboxWriter.builder().maxEventBytes((int) (beyond + rendered)).build();
+        try (Connection tx = db.getConnection()) {
+            tx.setAutoCommit(false);
+            roomy.append(tx, event);
+            tx.commit();
+        }
+        assertThat(countByBizId(event.bizId())).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusalLeavesTheBusinessTransactionUsableAndItRollsBackCleanly() throws Exception {
+        OutboxWriter tight = OutboxWriter.builder().maxEventBytes(2000).build();
+        String business = bizId();
+        OutboxEvent large = stringEvent(bizId(), 2000);
+        OutboxEvent small = event(bizId());
+        try (Connection tx = db.getConnection(); Statement s = tx.createStatement()) {
+            s.execute("create table if not exists business_change (biz_id text primary key)");
+            tx.setAutoCommit(false);
+            s.execute("insert into business_change values ('" + business + "')");
+            assertThatThrownBy(() -> tight.append(tx, large)).isInstanceOf(OutboxEventTooLargeException.class);
+            // The refusal is an answer, not a failed statement: the transaction goes on.
+            tight.append(tx, small);
+            assertThat(countByBizId(tx, small.bizId())).isEqualTo(1);
+            tx.rollback();
+            try (ResultSet rs = s.executeQuery("select count(*) from business_change where biz_id = '" + business + "'")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isZero();
+            }
+        }
+        assertThat(countByBizId(large.bizId()) + countByBizId(small.bizId())).isZero();
+    }
+
+    @Test
+    void appendAllWritesNoneOfABatchWithOneEventTooLargeAndNamesIt() throws Exception {
+        String prefix = bizId();
+        OutboxEvent large = stringEvent(prefix + "-1", 5000);
+        List<OutboxEvent> batch = List.of(event(prefix + "-0"), large, event(prefix + "-2"), stringEvent(prefix + "-3", 6000));
+        for (OutboxWriter tight : List.of(OutboxWriter.builder().maxEventBytes(4000).build(),
+                OutboxWriter.builder().maxEventBytes(4000).deleteAfterInsert(true).build())) {
+            try (Connection tx = db.getConnection()) {
+                tx.setAutoCommit(false);
+                assertThatThrownBy(() -> tight.appendAll(tx, batch))
+                        .isInstanceOfSatisfying(OutboxEventTooLargeException.class, e -> assertThat(e.eventId()).isEqualTo(large.id()))
+                        .hasMessageContaining("refused event " + large.id() + " (biz-id " + large.bizId())
+                        .hasMessageContaining("it is " + (beyondPayload(large) + 5000) + " bytes on the wire")
+                        .hasMessageContaining("over maxEventBytes 4000")
+                        .hasMessageContaining("nor any of the other 3 events of this appendAll");
+                assertThat(countByBizIdPrefix(tx, prefix)).isZero();
+                tx.commit();
+            }
+            assertThat(countByBizIdPrefix(prefix)).isZero();
+        }
+    }
+
+    @Test
+    void deleteAfterInsertRefusesALargeEventBeforeWritingAnything() throws Exception {
+        OutboxWriter deleting = OutboxWriter.builder().deleteAfterInsert(true).maxEventBytes(3000).build();
+        OutboxEvent large = stringEvent(bizId(), 3000);
+        String slot = "once_test_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("select pg_create_logical_replication_slot('" + slot + "', 'test_decoding')");
+            try {
+                c.setAutoCommit(false);
+                assertThatThrownBy(() -> deleting.append(c, large)).isInstanceOf(OutboxEventTooLargeException.class);
+                c.commit();
+                c.setAutoCommit(true);
+                try (ResultSet rs = s.executeQuery("select count(*) from pg_logical_slot_get_changes('" + slot + "', null, null)"
+                        + " where data like '%" + large.id() + "%'")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).isZero();
+                }
+            } finally {
+                s.execute("select pg_drop_replication_slot('" + slot + "')");
+            }
+        }
+    }
+
+    @Test
+    void aNonPositiveMaxEventBytesIsRefusedUpFront() {
+        assertThatThrownBy(() -> OutboxWriter.builder().maxEventBytes(0))
+                .hasMessageContaining("maxEventBytes '0' must be positive");
+    }
+
+    private static int indexOf(List<String> changes, String operation, UUID id) {
+        for (int i = 0; i < changes.size(); i++) {
+            if (changes.get(i).contains(operation) && changes.get(i).contains(id.toString())) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test
@@ -237,8 +401,13 @@ class OutboxWriterIT {
     }
 
     private static long countByBizIdPrefix(String prefix) throws SQLException {
-        try (Connection c = db.getConnection();
-             PreparedStatement q = c.prepareStatement("select count(*) from outbox where biz_id like ?")) {
+        try (Connection c = db.getConnection()) {
+            return countByBizIdPrefix(c, prefix);
+        }
+    }
+
+    private static long countByBizIdPrefix(Connection c, String prefix) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("select count(*) from outbox where biz_id like ?")) {
             q.setString(1, prefix + "-%");
             try (ResultSet rs = q.executeQuery()) {
                 rs.next();
