@@ -63,21 +63,22 @@ class ServerRestartIT {
             LOG.info("broker back after a 5 s outage; {} relayed so far", connector.metrics().relayedCount());
             writers.get(5, TimeUnit.MINUTES);
 
-            // A backlog in flight, then PostgreSQL goes away under the relay's WAL sender.
+            // A backlog in flight, then PostgreSQL goes away under the relay's WAL sender (a fast shutdown still
+            // sends the WAL it has); what is written once it is back shows when the relay reads again.
             load.write(10_000, 40, 4, 50);
-            long before = connector.metrics().relayedCount();
             Postgres postgres = (Postgres) stack.postgres();
             postgres.stop();
             Thread.sleep(3_000);
             postgres.start();
             long back = System.nanoTime();
-            long atBack = connector.metrics().relayedCount();
-            Await.until("relay progress after PostgreSQL is back", Duration.ofSeconds(60),
-                    () -> connector.metrics().relayedCount() > atBack && load.committed().size() > atBack - before);
+            load.write(100, 10, 1, 1);
+            Await.until("every committed event relayed after PostgreSQL is back", Duration.ofSeconds(60),
+                    () -> connector.metrics().relayedCount() >= load.committed().size(),
+                    () -> connector.metrics().relayedCount() + " of " + load.committed().size());
             double resumedAfter = (System.nanoTime() - back) / 1e9;
-            LOG.info("PostgreSQL restarted with {} of {} events relayed; the relay resumed {} s after the server was back",
-                    atBack, load.committed().size(), String.format("%.1f", resumedAfter));
-            assertThat(resumedAfter).as("seconds from PostgreSQL back to the relay's next event").isLessThan(15);
+            LOG.info("PostgreSQL stopped for 3 s; every event written after it was back was relayed {} s after it was back",
+                    String.format("%.1f", resumedAfter));
+            assertThat(resumedAfter).as("seconds from PostgreSQL back to the relay caught up").isLessThan(15);
 
             List<OutboxLoad.Written> written = load.committed();
             assertThat(written).hasSizeGreaterThanOrEqualTo(20_000);
