@@ -161,8 +161,10 @@ final class OutboxPublication {
     }
 
     private Flags flags(Connection c) throws SQLException {
+        // publish_via_partition_root came with PostgreSQL 13.
+        String viaRoot = c.getMetaData().getDatabaseMajorVersion() >= 13 ? "pubviaroot" : "false";
         try (PreparedStatement q = c.prepareStatement(
-                "select pubinsert, pubupdate, pubdelete, pubtruncate, pubviaroot from pg_publication where pubname = ?")) {
+                "select pubinsert, pubupdate, pubdelete, pubtruncate, " + viaRoot + " from pg_publication where pubname = ?")) {
             q.setString(1, name);
             try (ResultSet rs = q.executeQuery()) {
                 return rs.next() ? new Flags(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4), rs.getBoolean(5)) : null;
