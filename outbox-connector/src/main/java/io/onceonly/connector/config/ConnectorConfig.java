@@ -46,6 +46,7 @@ public final class ConnectorConfig {
             new QualifiedTable().ensureValid(ConnectorOptions.HEARTBEAT_TABLE, heartbeatTable);
         }
         checkProducer();
+        new DebeziumOverrides(this.debezium).requireSafe();
     }
 
     /**
@@ -111,6 +112,11 @@ public final class ConnectorConfig {
 
     public String databasePassword() {
         return options.getPassword(ConnectorOptions.DATABASE_PASSWORD).value();
+    }
+
+    /** How long start-up keeps retrying a database that is not reachable yet, in milliseconds. */
+    public long databaseStartTimeoutMs() {
+        return options.getLong(ConnectorOptions.DATABASE_START_TIMEOUT_MS);
     }
 
     public String outboxTable() {

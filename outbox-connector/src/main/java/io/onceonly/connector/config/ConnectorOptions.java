@@ -20,6 +20,7 @@ public final class ConnectorOptions {
     public static final String DATABASE_URL = "database.url";
     public static final String DATABASE_USER = "database.user";
     public static final String DATABASE_PASSWORD = "database.password";
+    public static final String DATABASE_START_TIMEOUT_MS = "database.start.timeout.ms";
     public static final String OUTBOX_TABLE = "outbox.table";
     public static final String COLUMN_ID = "outbox.column.id";
     public static final String COLUMN_AGGREGATE_TYPE = "outbox.column.aggregate-type";
@@ -68,6 +69,11 @@ public final class ConnectorOptions {
             .define(DATABASE_USER, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Database user with the REPLICATION attribute (or superuser), allowed to read the outbox table.")
             .define(DATABASE_PASSWORD, Type.PASSWORD, "", Importance.HIGH, "Password of database.user.")
+            .define(DATABASE_START_TIMEOUT_MS, Type.LONG, 300_000L, Range.atLeast(0), Importance.MEDIUM,
+                    "How long the start-up checks retry a database that is not reachable yet (refused connection,"
+                            + " server starting, too many connections, serialization failure), with growing pauses;"
+                            + " then the start fails with exit code 1. 0 tries once. A wrong password, database,"
+                            + " privilege or table fails at once (exit code 2).")
             .define(OUTBOX_TABLE, Type.STRING, "public.outbox", new QualifiedTable(), Importance.HIGH,
                     "The outbox table, schema-qualified.")
             .define(COLUMN_ID, Type.STRING, "id", new ConfigDef.NonEmptyString(), Importance.MEDIUM,

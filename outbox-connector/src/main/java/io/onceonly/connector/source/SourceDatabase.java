@@ -6,12 +6,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
@@ -23,11 +22,15 @@ import io.onceonly.connector.config.ConnectorOptions;
 /**
  * Checks and prepares the source database before Debezium starts, so that a wrong setting fails
  * with a sentence naming the option instead of deep inside the engine: logical WAL, the outbox
- * table and its mapped columns, the heartbeat table, and the publication.
+ * table and its mapped columns, the heartbeat table, and the publication. A database that is not
+ * reachable yet (starting, restarting, out of connections) is waited for, up to
+ * {@code database.start.timeout.ms}.
  */
 public final class SourceDatabase {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceDatabase.class);
+    private static final long FIRST_PAUSE_MS = 250;
+    private static final long LONGEST_PAUSE_MS = 10_000;
 
     private final ConnectorConfig config;
 
@@ -42,21 +45,94 @@ public final class SourceDatabase {
     }
 
     /**
-     * Runs every check and creates what is missing.
+     * Runs every check and creates what is missing; tries again, with growing pauses, while the
+     * database is not reachable yet. Safe to run by several connectors at once.
      *
      * @throws ConfigException naming the option whose value does not fit the database
+     * @throws DatabaseUnavailableException when the database stayed unreachable for {@code database.start.timeout.ms}
      */
     public void prepare() {
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.MILLISECONDS.toNanos(config.databaseStartTimeoutMs());
+        long pause = FIRST_PAUSE_MS;
+        for (int attempt = 1; ; attempt++) {
+            SQLException failure;
+            try {
+                prepareOnce();
+                if (attempt > 1) {
+                    LOG.info("database {} ready after {} attempts in {} ms", config.databaseUrl(), attempt, millisSince(started));
+                }
+                return;
+            } catch (SQLException e) {
+                if (SqlErrorKind.of(e) != SqlErrorKind.TRANSIENT) {
+                    throw notUsable(e);
+                }
+                failure = e;
+            }
+            long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (leftMs <= 0) {
+                LOG.warn("start-up check {} of database {} failed ({}); giving up after {} ms ({}={})", attempt,
+                        config.databaseUrl(), describe(failure), millisSince(started), ConnectorOptions.DATABASE_START_TIMEOUT_MS,
+                        config.databaseStartTimeoutMs());
+                throw new DatabaseUnavailableException("database " + config.databaseUrl() + " was not usable as "
+                        + config.databaseUser() + " after " + attempt + (attempt == 1 ? " attempt" : " attempts") + " in "
+                        + millisSince(started) + " ms (" + ConnectorOptions.DATABASE_START_TIMEOUT_MS + "="
+                        + config.databaseStartTimeoutMs() + "); the last error: " + describe(failure), failure);
+            }
+            long wait = Math.min(pause, leftMs);
+            LOG.warn("start-up check {} of database {} failed ({}); trying again in {} ms, for up to {} ms more", attempt,
+                    config.databaseUrl(), describe(failure), wait, leftMs);
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DatabaseUnavailableException("interrupted while waiting for database " + config.databaseUrl()
+                        + "; the last error: " + describe(failure), failure);
+            }
+            pause = Math.min(pause * 2, LONGEST_PAUSE_MS);
+        }
+    }
+
+    private void prepareOnce() throws SQLException {
         try (Connection c = DriverManager.getConnection(config.databaseUrl(), config.databaseUser(), config.databasePassword())) {
             c.setAutoCommit(true);
             requireLogicalWal(c);
             requireColumns(c);
-            config.heartbeatTable().ifPresent(table -> createHeartbeatTable(c, table));
-            ensurePublication(c);
-        } catch (SQLException e) {
-            throw new ConfigException(ConnectorOptions.DATABASE_URL, config.databaseUrl(),
-                    "cannot be used as " + config.databaseUser() + ": " + e.getMessage());
+            if (config.heartbeatTable().isPresent()) {
+                createHeartbeatTable(c, config.heartbeatTable().get());
+            }
+            new OutboxPublication(config).ensure(c);
         }
+    }
+
+    // A failure that trying again cannot mend, named by the option most likely wrong.
+    private ConfigException notUsable(SQLException e) {
+        String state = String.valueOf(e.getSQLState());
+        switch (state) {
+            case "28P01":
+                return new ConfigException(ConnectorOptions.DATABASE_PASSWORD, "[hidden]", "is not accepted for user "
+                        + config.databaseUser() + " by " + config.databaseUrl() + ": " + e.getMessage());
+            case "28000":
+                return new ConfigException(ConnectorOptions.DATABASE_USER, config.databaseUser(), "may not connect to "
+                        + config.databaseUrl() + ": " + e.getMessage() + " (check the role and pg_hba.conf)");
+            case "3D000":
+                return new ConfigException(ConnectorOptions.DATABASE_URL, config.databaseUrl(), "names a database that does"
+                        + " not exist: " + e.getMessage());
+            case "42501":
+                return new ConfigException(ConnectorOptions.DATABASE_USER, config.databaseUser(), "lacks a privilege the"
+                        + " connector needs: " + e.getMessage() + " (see \"What your PostgreSQL needs\" in the README)");
+            default:
+                return new ConfigException(ConnectorOptions.DATABASE_URL, config.databaseUrl(),
+                        "cannot be used as " + config.databaseUser() + ": " + describe(e));
+        }
+    }
+
+    private static String describe(SQLException e) {
+        return "SQLState " + e.getSQLState() + ": " + e.getMessage();
+    }
+
+    private static long millisSince(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
     }
 
     private static void requireLogicalWal(Connection c) throws SQLException {
@@ -93,73 +169,37 @@ public final class SourceDatabase {
         }
     }
 
-    private static void createHeartbeatTable(Connection c, String table) {
+    private static void createHeartbeatTable(Connection c, String table) throws SQLException {
         try (Statement s = c.createStatement()) {
             // "create table if not exists" needs CREATE on the schema even when the table exists:
             // a relay user given only the table must still start.
-            try (ResultSet exists = s.executeQuery("select to_regclass('" + table.replace("'", "''") + "') is not null")) {
-                exists.next();
-                if (exists.getBoolean(1)) {
-                    return;
-                }
+            if (exists(s, table)) {
+                return;
             }
             s.execute("create table if not exists " + table + " (id int primary key, beat_at timestamptz not null)");
         } catch (SQLException e) {
+            SqlErrorKind kind = SqlErrorKind.of(e);
+            if (kind == SqlErrorKind.TRANSIENT) {
+                throw e;
+            }
+            // Two starts at once: the other one's table collided with ours in the catalog.
+            if (kind == SqlErrorKind.ALREADY_EXISTS) {
+                try (Statement s = c.createStatement()) {
+                    if (exists(s, table)) {
+                        return;
+                    }
+                }
+            }
             throw new ConfigException(ConnectorOptions.HEARTBEAT_TABLE, table, "cannot be created: " + e.getMessage()
                     + "; create it yourself (id int primary key, beat_at timestamptz not null) or set heartbeat.table empty");
         }
     }
 
-    private void ensurePublication(Connection c) throws SQLException {
-        String publication = config.publicationName();
-        List<String> tables = new ArrayList<>();
-        tables.add(config.outboxTable());
-        config.heartbeatTable().ifPresent(tables::add);
-        Set<String> published = publishedTables(c, publication);
-        if (published == null) {
-            try (Statement s = c.createStatement()) {
-                s.execute("create publication " + publication + " for table " + String.join(", ", tables));
-            }
-            LOG.info("created publication {} for {}", publication, tables);
-            return;
+    private static boolean exists(Statement s, String table) throws SQLException {
+        try (ResultSet rs = s.executeQuery("select to_regclass('" + table.replace("'", "''") + "') is not null")) {
+            rs.next();
+            return rs.getBoolean(1);
         }
-        if (!published.contains(config.outboxTable())) {
-            throw new ConfigException(ConnectorOptions.PUBLICATION_NAME, publication, "exists but does not publish "
-                    + config.outboxTable() + " (it publishes " + published + "): run ALTER PUBLICATION " + publication
-                    + " ADD TABLE " + config.outboxTable() + ", or choose another publication.name");
-        }
-        for (String table : tables) {
-            if (!published.contains(table)) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("alter publication " + publication + " add table " + table);
-                    LOG.info("added {} to publication {}", table, publication);
-                } catch (SQLException e) {
-                    LOG.warn("publication {} does not publish the heartbeat table {} and it cannot be added ({}):"
-                            + " heartbeats will not advance the slot while the outbox is idle", publication, table, e.getMessage());
-                }
-            }
-        }
-    }
-
-    private static Set<String> publishedTables(Connection c, String publication) throws SQLException {
-        try (PreparedStatement exists = c.prepareStatement("select 1 from pg_publication where pubname = ?")) {
-            exists.setString(1, publication);
-            try (ResultSet rs = exists.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-            }
-        }
-        Set<String> tables = new HashSet<>();
-        try (PreparedStatement q = c.prepareStatement("select schemaname || '.' || tablename from pg_publication_tables where pubname = ?")) {
-            q.setString(1, publication);
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-        }
-        return tables;
     }
 
     private static String single(Connection c, String sql) throws SQLException {

@@ -111,4 +111,59 @@ class ConnectorConfigTest {
         options.put("offset.storage", "jdbc");
         assertThatThrownBy(() -> config(options)).hasMessageContaining("offset.storage");
     }
+
+    @Test
+    void debeziumSettingsThatLoseEventsAreRefusedWithTheReasonAndWhatToUseInstead() {
+        assertRefused("slot.drop.on.stop", "true", "events committed while the connector is down would never be relayed",
+                "pg_drop_replication_slot");
+        assertRefused("snapshot.mode", "never", "its own option snapshot.mode (initial, no_data or when_needed)");
+        assertRefused("snapshot.mode", "initial", "its own option snapshot.mode");
+        assertRefused("slot.name", "other_slot", "its own option slot.name");
+        assertRefused("publication.name", "other_pub", "its own option publication.name");
+        assertRefused("publication.autocreate.mode", "filtered", "creates and checks the publication itself",
+                "publication.name");
+        assertRefused("plugin.name", "decoderbufs", "must be pgoutput");
+        for (String filter : new String[] {"table.include.list", "table.exclude.list", "schema.include.list",
+                "schema.exclude.list", "column.include.list", "column.exclude.list"}) {
+            assertRefused(filter, "public.outbox", "the relay chooses its tables", "needs every mapped column",
+                    "outbox.column.*");
+        }
+        assertRefused("skipped.operations", "c,u,d", "must not skip c", "leave it unset (u,d,t)");
+        assertRefused("skipped.operations", "d,t", "must skip u and d");
+        assertRefused("skipped.operations", "u", "must skip u and d");
+        assertRefused("skipped.operations", "none", "must skip u and d");
+    }
+
+    @Test
+    void debeziumSettingsThatKeepTheGuaranteesPass() {
+        Map<String, String> options = minimal();
+        options.put("debezium.slot.drop.on.stop", "false");
+        options.put("debezium.plugin.name", "pgoutput");
+        options.put("debezium.skipped.operations", " U, d ");
+        options.put("debezium.max.batch.size", "4096");
+        Properties engine = EngineProperties.of(config(options));
+
+        assertThat(engine.getProperty("skipped.operations")).isEqualTo(" U, d ");
+        assertThat(engine.getProperty("slot.drop.on.stop")).isEqualTo("false");
+    }
+
+    @Test
+    void theDatabaseStartTimeoutDefaultsToFiveMinutesAndMustNotBeNegative() {
+        assertThat(config(minimal()).databaseStartTimeoutMs()).isEqualTo(300_000L);
+
+        Map<String, String> negative = minimal();
+        negative.put("database.start.timeout.ms", "-1");
+        assertThatThrownBy(() -> config(negative)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("database.start.timeout.ms");
+    }
+
+    private static void assertRefused(String debeziumKey, String value, String... reasons) {
+        Map<String, String> options = minimal();
+        options.put("debezium." + debeziumKey, value);
+        assertThatThrownBy(() -> config(options)).as("debezium.%s=%s", debeziumKey, value)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("debezium." + debeziumKey)
+                .hasMessageContaining(value)
+                .hasMessageContainingAll(reasons);
+    }
 }
