@@ -60,7 +60,11 @@ public final class ConnectorOptions {
                     + " `kafka.security.protocol`. `acks`, `enable.idempotence` and `max.in.flight.requests.per.connection`"
                     + " may not be set to values that break ordering or deduplication."},
             new String[] {"debezium.*", "Debezium engine and PostgreSQL connector settings, for example"
-                    + " `debezium.max.batch.size`; they win over the values this connector derives."});
+                    + " `debezium.max.batch.size`; they win over the values this connector derives. Values that would"
+                    + " lose events are refused: `slot.drop.on.stop=true`, `skipped.operations` that skips inserts or keeps"
+                    + " updates or deletes, table, schema and column filters, and `snapshot.mode`, `slot.name`,"
+                    + " `publication.name`, `publication.autocreate.mode` and a `plugin.name` other than pgoutput (use the"
+                    + " options above)."});
 
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(DATABASE_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
