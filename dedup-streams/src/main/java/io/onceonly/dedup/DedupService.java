@@ -55,6 +55,7 @@ public final class DedupService implements AutoCloseable {
     private OutputTopicProvisioner provisioner;
     private final StreamsHealth streamsHealth = new StreamsHealth();
     private volatile String unfinishedAtStop;
+    private boolean closed;
 
     public DedupService(DedupConfig config) {
         this.config = config;
@@ -169,14 +170,18 @@ public final class DedupService implements AutoCloseable {
      * the broker and the next start resumes from the last commit).
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         long started = System.nanoTime();
         if (streams != null) {
             boolean closed = streams.close(CloseOptions.timeout(CLOSE_TIMEOUT));
             KafkaStreams.State state = streams.state();
             if (!closed) {
                 unfinishedAtStop = "Kafka Streams did not close within " + CLOSE_TIMEOUT.toSeconds() + " s (state " + state
-                        + "): its open transaction was not committed; the next start resumes from the last commit";
+                        + "): what it processed since its last commit is not committed; the next start resumes from there";
             } else if (state == KafkaStreams.State.ERROR) {
                 unfinishedAtStop = "Kafka Streams had failed before the stop (state ERROR)";
             }
