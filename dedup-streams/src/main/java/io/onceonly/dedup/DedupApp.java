@@ -12,7 +12,8 @@ import io.onceonly.runtime.AppRunner;
  * {@code java -jar dedup-streams.jar [--config dedup.properties] [--name=value ...]}.
  *
  * <p>Exit codes: 0 after a stop on SIGTERM or SIGINT (Kafka Streams closed, last transaction
- * committed), 1 when Kafka Streams fails, 2 for a configuration error (the message names the option).
+ * committed); 1 when Kafka Streams fails, when it did not close within 30 s of the stop, or when an
+ * output topic cannot be created at start; 2 for a configuration error (the message names the option).
  */
 public final class DedupApp {
 
@@ -46,6 +47,11 @@ public final class DedupApp {
             @Override
             public void close() {
                 service.close();
+            }
+
+            @Override
+            public String unfinishedAtStop() {
+                return service.unfinishedAtStop();
             }
         };
     }

@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.Metric;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
@@ -19,6 +21,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.onceonly.dedup.config.DedupConfig;
 import io.onceonly.dedup.lookup.BizIdLookup;
+import io.onceonly.dedup.provision.OutputTopicProvisioner;
+import io.onceonly.dedup.topology.DeadLetterOnProductionError;
 import io.onceonly.dedup.topology.DedupMetrics;
 import io.onceonly.dedup.topology.DedupTopology;
 import io.onceonly.runtime.HealthReport;
@@ -29,10 +33,18 @@ import io.onceonly.runtime.OpsServer;
  * lookup API. A stream thread's unexpected error shuts the instance down (health DOWN, exit 1):
  * under exactly-once a restart resumes from the last commit, where a replaced thread would meet
  * the same error again.
+ *
+ * <p>Before Kafka Streams starts, the output topics of every existing input are created if missing
+ * ({@link OutputTopicProvisioner}); a refusal fails the start. {@link #close()} returns within
+ * {@link #CLOSE_TIMEOUT} (plus a few seconds for the admin client), also while Kafka is down, and
+ * {@link #unfinishedAtStop()} then says whether Kafka Streams closed cleanly.
  */
 public final class DedupService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DedupService.class);
+
+    /** How long {@link #close()} waits for Kafka Streams to commit and leave. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final DedupConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -40,32 +52,54 @@ public final class DedupService implements AutoCloseable {
     private KafkaStreams streams;
     private OpsServer ops;
     private KafkaStreamsMetrics streamsMetrics;
+    private OutputTopicProvisioner provisioner;
+    private final StreamsHealth streamsHealth = new StreamsHealth();
+    private volatile String unfinishedAtStop;
+    private boolean closed;
 
     public DedupService(DedupConfig config) {
         this.config = config;
     }
 
-    /** Starts Kafka Streams and the HTTP endpoint; returns without waiting for RUNNING. */
+    /**
+     * Creates missing output topics, then starts Kafka Streams and the HTTP endpoint; returns
+     * without waiting for RUNNING.
+     *
+     * @throws org.apache.kafka.common.config.ConfigException when inputs of one output have unequal partition counts
+     * @throws IllegalStateException when an output topic cannot be created, or Kafka does not answer
+     */
     public DedupService start() {
+        provisioner = OutputTopicProvisioner.connect(config);
+        try {
+            provisioner.provisionAtStart();
+        } catch (RuntimeException e) {
+            provisioner.close();
+            throw e;
+        }
         LookupRoute lookup = new LookupRoute();
         Optional<HostInfo> self = Optional.empty();
         if (config.httpPort() >= 0) {
             ops = OpsServer.start(config.httpPort(), this::health, registry, Map.of(BizIdLookup.PATH, lookup));
             self = Optional.of(new HostInfo(config.httpHost(), ops.port()));
         }
-        streams = new KafkaStreams(DedupTopology.build(config, metrics),
-                config.streamsProperties(self.map(h -> h.host() + ":" + h.port())));
+        Properties props = config.streamsProperties(self.map(h -> h.host() + ":" + h.port()));
+        DeadLetterOnProductionError.install(props, config.deadLetterTopic(), metrics);
+        streams = new KafkaStreams(DedupTopology.build(config, metrics, provisioner), props);
         streams.setUncaughtExceptionHandler(error -> {
             LOG.error("a stream thread failed; shutting this instance down: {}", error.toString(), error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
+        streams.setStateListener((now, before) -> {
+            streamsHealth.entered(now);
+            LOG.info("Kafka Streams {} -> {}", before, now);
+        });
         self.ifPresent(host -> lookup.delegate = new BizIdLookup(streams, host, config.repartition(), config.outputs()));
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         Gauge.builder("once.dedup.store.entries.estimate", this, DedupService::storeEntries)
                 .description("RocksDB's estimate of the biz-ids in this instance's stores").register(registry);
         streams.start();
+        provisioner.watch();
         LOG.info("dedup app {} started: inputs {}, {} ({}), retention {}{}", config.applicationId(),
                 config.inputPattern().map(p -> "/" + p.pattern() + "/").orElse(config.inputTopics().toString()),
                 config.processingGuarantee(), config.repartition() ? "repartitioned by biz-id" : "keyed as produced",
@@ -84,7 +118,7 @@ public final class DedupService implements AutoCloseable {
         return sum;
     }
 
-    /** What {@code /health} reports: UP while RUNNING or REBALANCING. */
+    /** What {@code /health} reports: UP once Kafka Streams was RUNNING, while RUNNING or REBALANCING. */
     public HealthReport health() {
         KafkaStreams.State state = streams == null ? KafkaStreams.State.CREATED : streams.state();
         Map<String, Object> details = new LinkedHashMap<>();
@@ -93,7 +127,12 @@ public final class DedupService implements AutoCloseable {
         details.put("forwarded", metrics.forwardedCount());
         details.put("duplicates", metrics.duplicateCount());
         details.put("deadLettered", metrics.deadLetteredCount());
-        return new HealthReport(state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING, details);
+        details.put("unproducible", metrics.unproducibleCount());
+        details.put("unguarded", metrics.unguardedCount());
+        if (provisioner != null && !provisioner.refusals().isEmpty()) {
+            details.put("outputTopicsRefused", provisioner.refusals());
+        }
+        return new HealthReport(streamsHealth.up(state), details);
     }
 
     /** Waits until Kafka Streams is RUNNING. */
@@ -125,11 +164,30 @@ public final class DedupService implements AutoCloseable {
         return ops == null ? -1 : ops.port();
     }
 
+    /**
+     * Stops within {@link #CLOSE_TIMEOUT} plus a few seconds: Kafka Streams commits its open
+     * transaction and leaves, or is abandoned at the timeout (its transaction is then aborted by
+     * the broker and the next start resumes from the last commit).
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         long started = System.nanoTime();
         if (streams != null) {
-            streams.close(Duration.ofSeconds(60));
+            boolean closed = streams.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+            KafkaStreams.State state = streams.state();
+            if (!closed) {
+                unfinishedAtStop = "Kafka Streams did not close within " + CLOSE_TIMEOUT.toSeconds() + " s (state " + state
+                        + "): what it processed since its last commit is not committed; the next start resumes from there";
+            } else if (state == KafkaStreams.State.ERROR) {
+                unfinishedAtStop = "Kafka Streams had failed before the stop (state ERROR)";
+            }
+        }
+        if (provisioner != null) {
+            provisioner.close();
         }
         if (streamsMetrics != null) {
             streamsMetrics.close();
@@ -137,9 +195,14 @@ public final class DedupService implements AutoCloseable {
         if (ops != null) {
             ops.close();
         }
-        LOG.info("dedup app stopped in {} ms: {} in, {} forwarded, {} duplicates, {} dead-lettered",
-                (System.nanoTime() - started) / 1_000_000, metrics.inCount(), metrics.forwardedCount(),
-                metrics.duplicateCount(), metrics.deadLetteredCount());
+        LOG.info("dedup app stopped in {} ms{}: {} in, {} forwarded, {} duplicates, {} dead-lettered",
+                (System.nanoTime() - started) / 1_000_000, unfinishedAtStop == null ? "" : " uncleanly", metrics.inCount(),
+                metrics.forwardedCount(), metrics.duplicateCount(), metrics.deadLetteredCount());
+    }
+
+    /** After {@link #close()}: null when Kafka Streams closed cleanly, else what was left unfinished. */
+    public String unfinishedAtStop() {
+        return unfinishedAtStop;
     }
 
     /** The lookup route exists before Kafka Streams does (its port goes into application.server). */

@@ -130,7 +130,7 @@ class DedupFaultIT {
         });
     }
 
-    private static void assertExactlyTheUniqueSet(KafkaService kafka, DedupLoad load, String output) {
+    static void assertExactlyTheUniqueSet(KafkaService kafka, DedupLoad load, String output) {
         List<ConsumerRecord<byte[], byte[]>> forwarded = TopicReader.read(kafka, output, load.uniqueBizIds.size(),
                 Duration.ofSeconds(180), Duration.ofSeconds(3));
         Map<String, Integer> copies = new HashMap<>();

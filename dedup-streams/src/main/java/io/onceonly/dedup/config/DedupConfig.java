@@ -8,6 +8,9 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serdes;
@@ -15,11 +18,19 @@ import org.apache.kafka.streams.StreamsConfig;
 
 import io.onceonly.contracts.wire.OutboxTopics;
 import io.onceonly.dedup.topology.BoundedMemoryRocksDBConfig;
+import io.onceonly.dedup.topology.DestinationLimits;
 import io.onceonly.runtime.AppOptions;
 import io.onceonly.runtime.EffectiveConfig;
 
 /** The dedup app's configuration: parsed and checked once at start, immutable afterwards. */
 public final class DedupConfig {
+
+    /** How often the main consumer refreshes metadata under an input pattern, unless kafka.* says otherwise. */
+    public static final long PATTERN_METADATA_AGE_MS = 5_000;
+
+    private static final List<String> PATTERN_METADATA_AGE_SETTINGS = List.of(ConsumerConfig.METADATA_MAX_AGE_CONFIG,
+            StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
+            StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG));
 
     private final AbstractConfig options;
     private final Map<String, String> kafka;
@@ -90,12 +101,45 @@ public final class DedupConfig {
             // 2 cores, 20 ms took the pipeline's p99 from 143 to 82 ms (benchmarks/README.md). kafka.* wins.
             p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "20");
         }
+        if (inputPattern().isPresent() && PATTERN_METADATA_AGE_SETTINGS.stream().noneMatch(kafka::containsKey)) {
+            // Kafka Streams sees a new topic matching the pattern only at the main consumer's metadata
+            // refresh, every 5 minutes by default: a new outbox topic would wait that long.
+            p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), Long.toString(PATTERN_METADATA_AGE_MS));
+        }
         p.putAll(kafka);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee());
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir());
         applicationServer.ifPresent(server -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server));
         return p;
+    }
+
+    /** Settings for an Admin client of the same cluster: the client settings of kafka.*, then kafka.admin.*. */
+    public Map<String, Object> adminProperties() {
+        Map<String, Object> admin = new java.util.HashMap<>();
+        kafka.forEach((name, value) -> {
+            if (AdminClientConfig.configNames().contains(name)) {
+                admin.put(name, value);
+            }
+        });
+        kafka.forEach((name, value) -> {
+            if (name.startsWith(StreamsConfig.ADMIN_CLIENT_PREFIX)) {
+                admin.put(name.substring(StreamsConfig.ADMIN_CLIENT_PREFIX.length()), value);
+            }
+        });
+        admin.put(AdminClientConfig.CLIENT_ID_CONFIG, applicationId() + "-provisioner");
+        return admin;
+    }
+
+    /** The producer's {@code max.request.size}: {@code kafka.producer.max.request.size}, {@code kafka.max.request.size} or Kafka's default. */
+    public int producerMaxRequestSize() {
+        String size = kafka.getOrDefault(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                kafka.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        try {
+            return size == null ? DestinationLimits.PRODUCER_DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(size.strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("kafka.producer.max.request.size", size, "must be a number of bytes");
+        }
     }
 
     public String applicationId() {

@@ -14,6 +14,8 @@ public final class DedupMetrics {
     private final Counter forwarded;
     private final Counter duplicates;
     private final Counter deadLettered;
+    private final Counter unproducible;
+    private final Counter unguarded;
     private final Timer lag;
 
     public DedupMetrics(MeterRegistry registry) {
@@ -22,6 +24,12 @@ public final class DedupMetrics {
         this.duplicates = Counter.builder("once.dedup.records.duplicates").description("Duplicates dropped").register(registry);
         this.deadLettered = Counter.builder("once.dedup.records.dead.lettered")
                 .description("Records without a usable biz-id, sent to the dead-letter topic").register(registry);
+        this.unproducible = Counter.builder("once.dedup.records.unproducible")
+                .description("Records their destination refused (too large, illegal or refused topic), sent to the dead-letter topic instead")
+                .register(registry);
+        this.unguarded = Counter.builder("once.dedup.records.unguarded")
+                .description("Records older than stream time minus retention.ms: forwarded, but not remembered, so a copy would pass too")
+                .register(registry);
         this.lag = Timer.builder("once.dedup.created.to.forward")
                 .description("From the outbox row's created_at (once-created-at) to the forward")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
@@ -43,8 +51,26 @@ public final class DedupMetrics {
         duplicates.increment();
     }
 
-    void deadLettered() {
+    /** A record written to the dead-letter topic; public for the production exception handler. */
+    public void deadLettered() {
         deadLettered.increment();
+    }
+
+    /** A record its destination refused; public for the production exception handler. */
+    public void unproducible() {
+        unproducible.increment();
+    }
+
+    void unguarded() {
+        unguarded.increment();
+    }
+
+    public long unproducibleCount() {
+        return (long) unproducible.count();
+    }
+
+    public long unguardedCount() {
+        return (long) unguarded.count();
     }
 
     public long forwardedCount() {

@@ -9,6 +9,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.onceonly.contracts.wire.OnceHeaders;
 import io.onceonly.dedup.config.OutputTopics;
 
@@ -20,8 +23,17 @@ import io.onceonly.dedup.config.OutputTopics;
  * segments instead of scanning; a lookup spans the retention on both sides of the record's time.
  * Under exactly_once_v2 the store write commits with the forward and the input offset, so a biz-id
  * is "seen" only once its forward committed.
+ *
+ * <p>A record its destination would refuse (too large, illegal or refused topic) goes to the dead
+ * letter instead and is not remembered: under exactly-once a refused send aborts the transaction
+ * and stops Kafka Streams, and the restart would meet the same record. A record older than stream
+ * time minus the retention cannot be remembered (the store drops the put); it is forwarded and
+ * counted as unguarded.
  */
 final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DedupProcessor.class);
+    private static final long WARN_EVERY_MS = 60_000;
 
     private final BizIdReader reader;
     private final OutputTopics outputs;
@@ -30,11 +42,14 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private final boolean repartitioned;
     private final long retentionMs;
     private final DedupMetrics metrics;
+    private final DestinationLimits limits;
+    private long lastUnguardedWarning = Long.MIN_VALUE;
+    private long unguardedSinceWarning;
     private ProcessorContext<byte[], byte[]> context;
     private WindowStore<String, FirstSeen> store;
 
     DedupProcessor(BizIdReader reader, OutputTopics outputs, String deadLetterTopic, boolean duplicatesEnabled,
-                   boolean repartitioned, long retentionMs, DedupMetrics metrics) {
+                   boolean repartitioned, long retentionMs, DedupMetrics metrics, DestinationLimits limits) {
         this.reader = reader;
         this.outputs = outputs;
         this.deadLetterTopic = deadLetterTopic;
@@ -42,6 +57,7 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         this.repartitioned = repartitioned;
         this.retentionMs = retentionMs;
         this.metrics = metrics;
+        this.limits = limits;
     }
 
     @Override
@@ -74,11 +90,12 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             record = incoming;
         }
 
+        String where = topic + "-" + partition + "@" + offset;
         String bizId;
         try {
             bizId = reader.read(record.headers(), record.value());
         } catch (UnusableRecordException e) {
-            deadLetter(record, topic + "-" + partition + "@" + offset + ": " + e.getMessage());
+            deadLetter(record, where + ": " + e.getMessage());
             return;
         }
 
@@ -87,13 +104,20 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         String key = StoreKey.of(output, bizId);
         FirstSeen first = find(key, record.timestamp());
         if (first == null) {
-            store.put(key, new FirstSeen(text(record.headers(), OnceHeaders.EVENT_ID), now, topic, partition, offset), record.timestamp());
-            forward(record, output);
+            if (!forwardOrDeadLetter(record, output, where)) {
+                return;
+            }
+            if (record.timestamp() < context.currentStreamTimeMs() - retentionMs) {
+                unguarded(where, record.timestamp());
+            } else {
+                store.put(key, new FirstSeen(text(record.headers(), OnceHeaders.EVENT_ID), now, topic, partition, offset), record.timestamp());
+            }
             metrics.forwarded(createdAt(record.headers()), now);
         } else if (first.isSameRecord(topic, partition, offset)) {
             // The same record read again after a crash (at_least_once): not a duplicate of itself.
-            forward(record, output);
-            metrics.forwarded(createdAt(record.headers()), now);
+            if (forwardOrDeadLetter(record, output, where)) {
+                metrics.forwarded(createdAt(record.headers()), now);
+            }
         } else {
             metrics.duplicate();
             if (duplicatesEnabled) {
@@ -102,8 +126,22 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
                     audit.add(OnceHeaders.FIRST_EVENT_ID, OnceHeaders.text(first.eventId()));
                 }
                 audit.add(OnceHeaders.FIRST_SEEN_AT, OnceHeaders.text(Long.toString(first.firstSeenAt())));
-                forward(record.withHeaders(audit), outputs.duplicatesFor(topic));
+                forwardOrDeadLetter(record.withHeaders(audit), outputs.duplicatesFor(topic), where);
             }
+        }
+    }
+
+    // Its put would be dropped as expired: a later copy of this biz-id would pass as well.
+    private void unguarded(String where, long timestamp) {
+        metrics.unguarded();
+        unguardedSinceWarning++;
+        long now = context.currentSystemTimeMs();
+        if (lastUnguardedWarning == Long.MIN_VALUE || now - lastUnguardedWarning >= WARN_EVERY_MS) {
+            LOG.warn("{} record(s) older than stream time minus retention.ms ({} ms) forwarded without being remembered,"
+                    + " the last {} with time {}: a copy of it would be forwarded again; raise retention.ms above the"
+                    + " oldest records you replay", unguardedSinceWarning, retentionMs, where, timestamp);
+            lastUnguardedWarning = now;
+            unguardedSinceWarning = 0;
         }
     }
 
@@ -115,10 +153,35 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         }
     }
 
+    private boolean forwardOrDeadLetter(Record<byte[], byte[]> record, String topic, String where) {
+        String refusal = limits.refusal(topic, RecordSize.upperBound(record.key(), record.value(), record.headers()));
+        if (refusal == null) {
+            forward(record, topic);
+            return true;
+        }
+        metrics.unproducible();
+        deadLetter(record, where + ": " + refusal);
+        return false;
+    }
+
     private void deadLetter(Record<byte[], byte[]> record, String reason) {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         headers.add(OnceHeaders.ERROR, OnceHeaders.text(reason));
-        forward(record.withHeaders(headers), deadLetterTopic);
+        Record<byte[], byte[]> dead = record.withHeaders(headers);
+        String refusal = limits.refusal(deadLetterTopic, RecordSize.upperBound(dead.key(), dead.value(), dead.headers()));
+        if (refusal != null && record.value() != null) {
+            // Too large even for the dead letter: the reason and the input position stay, the value is left out.
+            RecordHeaders pointer = new RecordHeaders(record.headers().toArray());
+            pointer.add(OnceHeaders.ERROR, OnceHeaders.text(reason + " (value of " + record.value().length
+                    + " bytes left out: it is too large for " + deadLetterTopic + " too; read it at the input position)"));
+            dead = record.withValue((byte[]) null).withHeaders(pointer);
+            refusal = limits.refusal(deadLetterTopic, RecordSize.upperBound(dead.key(), dead.value(), dead.headers()));
+        }
+        if (refusal != null) {
+            throw new IllegalStateException("cannot write the dead letter of a record (" + reason + "): " + refusal
+                    + "; fix " + deadLetterTopic + " (dead-letter.topic) so it takes the record, or the record is lost");
+        }
+        forward(dead, deadLetterTopic);
         metrics.deadLettered();
     }
 

@@ -32,7 +32,13 @@ public final class DedupTopology {
     private DedupTopology() {
     }
 
+    /** The topology with only the producer's limits known (no topic settings), as under TopologyTestDriver. */
     public static Topology build(DedupConfig config, DedupMetrics metrics) {
+        return build(config, metrics, DestinationLimits.producerOnly(config.producerMaxRequestSize()));
+    }
+
+    /** The topology; {@code limits} says which records the destinations would refuse. */
+    public static Topology build(DedupConfig config, DedupMetrics metrics, DestinationLimits limits) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(store(config.retention()));
         Consumed<byte[], byte[]> consumed = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("input");
@@ -46,7 +52,7 @@ public final class DedupTopology {
                             .withKeySerde(Serdes.ByteArray()).withValueSerde(Serdes.ByteArray()));
         }
         input.process(() -> new DedupProcessor(reader, config.outputs(), config.deadLetterTopic(), config.duplicatesEnabled(),
-                                config.repartition(), config.retention().toMillis(), metrics), Named.as("dedup"), STORE)
+                                config.repartition(), config.retention().toMillis(), metrics, limits), Named.as("dedup"), STORE)
                 .to((key, value, context) -> Destination.get(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("outputs"));
         return builder.build();
     }

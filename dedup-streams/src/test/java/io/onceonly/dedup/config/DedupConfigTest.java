@@ -31,6 +31,32 @@ class DedupConfigTest {
         assertThatThrownBy(() -> props()).hasMessageContaining("kafka.bootstrap.servers").hasMessageContaining("is required");
     }
 
+    @Test
+    void anInputPatternRefreshesTopicMetadataEveryFewSecondsUnlessKafkaSaysOtherwise() {
+        String mainConsumer = "main.consumer.metadata.max.age.ms";
+        assertThat(props("--kafka.bootstrap.servers=k:9092").getProperty(mainConsumer)).isEqualTo("5000");
+        assertThat(props("--kafka.bootstrap.servers=k:9092", "--input.topics=outbox.payment")).doesNotContainKey(mainConsumer);
+        Properties userSet = props("--kafka.bootstrap.servers=k:9092", "--kafka.metadata.max.age.ms=60000");
+        assertThat(userSet).doesNotContainKey(mainConsumer);
+        assertThat(userSet.getProperty("metadata.max.age.ms")).isEqualTo("60000");
+        assertThat(props("--kafka.bootstrap.servers=k:9092", "--kafka.main.consumer.metadata.max.age.ms=1000").getProperty(mainConsumer))
+                .isEqualTo("1000");
+    }
+
+    @Test
+    void theProducerRequestLimitComesFromKafkaSettingsOrKafkasDefault() {
+        assertThat(config("--kafka.bootstrap.servers=k:9092").producerMaxRequestSize()).isEqualTo(1_048_576);
+        assertThat(config("--kafka.bootstrap.servers=k:9092", "--kafka.max.request.size=5000").producerMaxRequestSize()).isEqualTo(5000);
+        assertThat(config("--kafka.bootstrap.servers=k:9092", "--kafka.max.request.size=5000",
+                "--kafka.producer.max.request.size=7000").producerMaxRequestSize()).isEqualTo(7000);
+        assertThat(config("--kafka.bootstrap.servers=k:9092", "--kafka.commit.interval.ms=50").adminProperties())
+                .containsEntry("bootstrap.servers", "k:9092").doesNotContainKey("commit.interval.ms");
+    }
+
+    private static DedupConfig config(String... args) {
+        return DedupConfig.from(AppOptions.load(args, Map.of()));
+    }
+
     private static Properties props(String... args) {
         return DedupConfig.from(AppOptions.load(args, Map.of())).streamsProperties(Optional.empty());
     }

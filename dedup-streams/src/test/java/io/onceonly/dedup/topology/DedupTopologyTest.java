@@ -74,6 +74,13 @@ class DedupTopologyTest {
         return new TestRecord<>(bytes(key), bytes("{\"paymentId\":\"" + bizId + "\"}"), headers, at);
     }
 
+    private static TestRecord<byte[], byte[]> event(String key, String bizId, Instant at, int valueBytes) {
+        TestRecord<byte[], byte[]> event = event(key, bizId, at);
+        byte[] value = new byte[valueBytes];
+        java.util.Arrays.fill(value, (byte) 'x');
+        return new TestRecord<>(event.key(), value, event.headers(), at);
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
@@ -205,5 +212,58 @@ class DedupTopologyTest {
         assertThat(out.get(0).headers().lastHeader("once-source-offset")).isNull();
         assertThat(out.get(0).headers().lastHeader("traceparent")).isNotNull();
         assertThat(text(duplicates.readRecord().key())).isEqualTo("user-2");
+    }
+
+    @Test
+    void aRecordOlderThanStreamTimeMinusTheRetentionIsForwardedAndCountedAsUnguarded() {
+        start();
+        payments.pipeInput(event("user-1", "pay-new", T0.plus(RETENTION).plus(Duration.ofDays(3))));
+        payments.pipeInput(event("user-1", "pay-old", T0));
+        payments.pipeInput(event("user-1", "pay-old", T0.plusSeconds(1)));
+
+        assertThat(cards.readRecordsToList()).hasSize(3);
+        assertThat(duplicates.isEmpty()).isTrue();
+        assertThat(metrics.unguardedCount()).isEqualTo(2);
+        assertThat(metrics.forwardedCount()).isEqualTo(3);
+    }
+
+    @Test
+    void aDuplicateTheAuditHeadersMakeTooLargeGoesToTheDeadLetterWithoutItsValueAndTheNextRecordsFlow() {
+        int limit = 4_000;
+        start("--kafka.producer.max.request.size=" + limit);
+        TestRecord<byte[], byte[]> small = event("user-1", "pay-1", T0);
+        int room = limit - RecordSize.upperBound(small.key(), small.value(), small.headers());
+        TestRecord<byte[], byte[]> first = event("user-1", "pay-1", T0, room - 10);
+        TestRecord<byte[], byte[]> again = event("user-1", "pay-1", T0.plusSeconds(1), room - 10);
+        payments.pipeInput(first);
+        payments.pipeInput(again);
+        payments.pipeInput(event("user-2", "pay-2", T0.plusSeconds(2)));
+
+        assertThat(cards.readRecordsToList()).extracting(r -> OnceHeaders.lastText(r.headers(), OnceHeaders.BIZ_ID).orElseThrow())
+                .containsExactly("pay-1", "pay-2");
+        assertThat(duplicates.isEmpty()).isTrue();
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(OnceHeaders.lastText(dead.headers(), OnceHeaders.ERROR).orElseThrow())
+                .contains("outbox.payment-0@1").contains("too large for card.issue-requests.duplicates")
+                .contains("max.request.size of " + limit).contains("left out");
+        assertThat(dead.value()).isNull();
+        assertThat(OnceHeaders.lastText(dead.headers(), OnceHeaders.EVENT_ID))
+                .isEqualTo(OnceHeaders.lastText(again.headers(), OnceHeaders.EVENT_ID));
+        assertThat(metrics.unproducibleCount()).isEqualTo(1);
+        assertThat(metrics.deadLetteredCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aFirstOccurrenceTooLargeForItsOutputIsDeadLetteredAndNotRemembered() {
+        start("--kafka.producer.max.request.size=3000", "--output.mapping=outbox.payment:card.issue-requests");
+        TestRecord<byte[], byte[]> big = event("user-1", "pay-1", T0, 3_000);
+        payments.pipeInput(big);
+        payments.pipeInput(event("user-1", "pay-1", T0.plusSeconds(1)));
+
+        assertThat(cards.readRecordsToList()).hasSize(1);
+        assertThat(duplicates.isEmpty()).isTrue();
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(OnceHeaders.lastText(dead.headers(), OnceHeaders.ERROR).orElseThrow()).contains("too large for card.issue-requests");
+        assertThat(dead.value()).isNull();
     }
 }
