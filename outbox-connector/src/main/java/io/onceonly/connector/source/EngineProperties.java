@@ -47,8 +47,9 @@ public final class EngineProperties {
         p.setProperty("offset.flush.interval.ms", Long.toString(config.offsetFlushIntervalMs()));
         // Debezium queues changes by count (8,192) only: 100 KB rows would want 800 MB of heap. Bound it in bytes too.
         p.setProperty("max.queue.size.in.bytes", Long.toString(queueBytes(Runtime.getRuntime().maxMemory())));
-        // After a database or network failure Debezium restarts its task with a growing wait, up to 10 s by default:
-        // the relay resumes at most 2 s after PostgreSQL is back.
+        // After a database or network failure Debezium waits 10 s before restarting its task, then retries with a
+        // growing wait up to 10 s: the relay would resume up to 20 s after PostgreSQL is back. 1 s and at most 2 s.
+        p.setProperty("retriable.restart.connector.wait.ms", "1000");
         p.setProperty("errors.retry.delay.initial.ms", "300");
         p.setProperty("errors.retry.delay.max.ms", "2000");
         if ("kafka".equals(config.offsetStorage())) {
