@@ -77,8 +77,8 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         boolean flushed = sender.close(timeout);
         int open = unacknowledged;
         if (open > 0) {
-            return open + " records of the last batch were not acknowledged by Kafka before the stop (" + sender.lastError()
-                    + "); their position was not confirmed, so they are relayed after the restart";
+            return "the last batch (" + open + " records) was not wholly acknowledged by Kafka before the stop ("
+                    + sender.lastError() + "); its position was not confirmed, so it is relayed again after the restart";
         }
         return flushed ? null : "the producers could not flush within " + timeout.toSeconds() + " s";
     }

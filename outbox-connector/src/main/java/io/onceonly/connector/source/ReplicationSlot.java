@@ -95,10 +95,10 @@ public final class ReplicationSlot {
      * error is returned as it is.
      */
     public Throwable explain(Throwable engineError) {
-        String message = engineError == null ? null : fullMessage(engineError);
-        if (message == null || !message.contains(DEBEZIUM_POSITION_GONE)) {
+        if (!meansPositionGone(engineError)) {
             return engineError;
         }
+        String message = fullMessage(engineError);
         State state;
         try {
             state = state();
@@ -119,6 +119,11 @@ public final class ReplicationSlot {
                 + " with " + ConnectorOptions.SLOT_LOST_RECOVERY + "=resend-table to relay every row still in "
                 + config.outboxTable() + " (the dedup stage drops the duplicates; rows that delete-after-insert writers"
                 + " committed while the slot was gone are lost), then set it back to fail";
+    }
+
+    /** Whether an engine error says the saved position is no longer on the server. */
+    static boolean meansPositionGone(Throwable error) {
+        return error != null && fullMessage(error).contains(DEBEZIUM_POSITION_GONE);
     }
 
     private static String fullMessage(Throwable error) {

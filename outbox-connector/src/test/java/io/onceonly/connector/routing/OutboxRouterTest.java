@@ -14,6 +14,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
 import io.onceonly.contracts.wire.OnceHeaders;
+import io.onceonly.contracts.wire.WireLimits;
 
 /** Routing of hand-built Debezium change events, shaped as the PostgreSQL connector emits them. */
 class OutboxRouterTest {
@@ -144,5 +145,34 @@ class OutboxRouterTest {
         // Without a created-at column the commit time stands in.
         assertThat(((Routed.Relay) relayed).createdAt().toEpochMilli()).isEqualTo(COMMIT_MS);
         assertThat(header(((Routed.Relay) relayed).record(), OnceHeaders.BIZ_ID)).isEqualTo("o-2");
+    }
+
+    @Test
+    void idsLongerThanTheWireLimitsAreDeadLetteredWithTheReason() {
+        String longBizId = "b".repeat(WireLimits.MAX_BIZ_ID_BYTES + 1);
+        Routed biz = router.route(change(row().put("biz_id", longBizId), "c", "outbox"));
+        assertThat(biz).isInstanceOf(Routed.DeadLetter.class);
+        assertThat(((Routed.DeadLetter) biz).reason()).contains("biz-id (column biz_id) is 513 bytes, over the limit of 512");
+        // The dead letter does not carry the over-long id as a header; it is in the row, the value.
+        assertThat(header(((Routed.DeadLetter) biz).record(), OnceHeaders.BIZ_ID)).isNull();
+
+        Routed aggregate = router.route(change(row().put("aggregate_id", "\u00e9".repeat(257)), "c", "outbox"));
+        assertThat(((Routed.DeadLetter) aggregate).reason()).contains("aggregate id (column aggregate_id) is 514 bytes");
+
+        assertThat(router.route(change(row().put("biz_id", "b".repeat(WireLimits.MAX_BIZ_ID_BYTES)), "c", "outbox")))
+                .isInstanceOf(Routed.Relay.class);
+    }
+
+    @Test
+    void aTopicSpelledLikeAnExistingOneButForDotsAndUnderscoresIsDeadLettered() {
+        router.existingTopics(java.util.List.of("outbox.card.issue"));
+
+        Routed colliding = router.route(change(row().put("aggregate_type", "card_issue"), "c", "outbox"));
+        assertThat(((Routed.DeadLetter) colliding).reason()).contains("outbox.card_issue collides with the existing topic outbox.card.issue");
+        assertThat(router.route(change(row().put("aggregate_type", "card.issue"), "c", "outbox"))).isInstanceOf(Routed.Relay.class);
+
+        // The first spelling routed owns it too, for topics that did not exist at start.
+        assertThat(router.route(change(row().put("aggregate_type", "gift_card"), "c", "outbox"))).isInstanceOf(Routed.Relay.class);
+        assertThat(router.route(change(row().put("aggregate_type", "gift.card"), "c", "outbox"))).isInstanceOf(Routed.DeadLetter.class);
     }
 }
