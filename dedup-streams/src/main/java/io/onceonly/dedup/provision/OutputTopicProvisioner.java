@@ -18,7 +18,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
@@ -26,6 +25,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -241,14 +241,36 @@ public final class OutputTopicProvisioner implements DestinationLimits, AutoClos
         if (topics.isEmpty()) {
             return;
         }
-        List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
-        Map<ConfigResource, Config> configs = await(admin.describeConfigs(resources).all(), "read the output topics' settings");
-        configs.forEach((resource, topicConfig) -> {
-            ConfigEntry limit = topicConfig.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-            if (limit != null && limit.value() != null) {
-                topicLimits.put(resource.name(), Integer.parseInt(limit.value()));
+        List<ConfigResource> pending = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        // A topic created a moment ago may not be known yet to the broker that answers: ask again briefly. A limit
+        // still unknown then leaves the producer's limit as the only check before the send.
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            List<ConfigResource> unknown = new ArrayList<>();
+            admin.describeConfigs(pending).values().forEach((resource, future) -> {
+                try {
+                    ConfigEntry limit = await(future, "read the settings of " + resource.name()).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                    if (limit != null && limit.value() != null) {
+                        topicLimits.put(resource.name(), Integer.parseInt(limit.value()));
+                    }
+                } catch (IllegalStateException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
+                    unknown.add(resource);
+                }
+            });
+            if (unknown.isEmpty() || attempt == 20) {
+                unknown.forEach(r -> LOG.warn("the settings of {} are not readable yet; its max.message.bytes is checked by the broker only", r.name()));
+                return;
             }
-        });
+            pending = unknown;
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private <T> T await(KafkaFuture<T> future, String what) {

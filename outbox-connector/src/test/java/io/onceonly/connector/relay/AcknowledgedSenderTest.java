@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -106,6 +107,27 @@ class AcknowledgedSenderTest {
         assertThat(created.get(0).history()).extracting(r -> OnceHeaders.lastText(r.headers(), OnceHeaders.EVENT_ID).orElseThrow())
                 .containsSubsequence("e1", "e2", "e3");
         assertThat(metrics.relayedCount()).isEqualTo(4);
+    }
+
+    @Test
+    void aRefusedAuthorizationBlocksTheRelayNamingTheTopicAndTheGrant() throws Exception {
+        refusals.put("outbox.secret", r -> new TopicAuthorizationException(java.util.Set.of("outbox.secret")));
+        AcknowledgedSender sender = sender();
+
+        CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+            try {
+                sender.sendAll(List.of(event("outbox.secret", "e1", "{}")));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Await.until("a blockage naming the topic", Duration.ofSeconds(10), () -> sender.blockage() != null);
+        assertThat(sender.blockage().topic()).isEqualTo("outbox.secret");
+        assertThat(sender.blockage().fix()).contains("grant").contains("WRITE").contains("--topic outbox.secret");
+
+        refusals.remove("outbox.secret");
+        sending.get(10, TimeUnit.SECONDS);
+        assertThat(sender.blockage()).isNull();
     }
 
     private AcknowledgedSender sender() {
