@@ -1,5 +1,6 @@
 package io.onceonly.runtime;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.common.config.ConfigDef;
@@ -7,6 +8,9 @@ import org.apache.kafka.common.config.types.Password;
 
 /** Prints an app's options as a Markdown table: option, default, meaning (also what {@code --list-options} shows). */
 public final class OptionsTable {
+
+    /** The first line of every option table: how one is found in a README. */
+    public static final String HEADER = "| option | env | default | meaning |";
 
     private OptionsTable() {
     }
@@ -17,7 +21,7 @@ public final class OptionsTable {
      * @param passThrough rows of {option family, meaning}, for example {"kafka.*", "producer settings"}
      */
     public static String markdown(ConfigDef definition, List<String[]> passThrough) {
-        StringBuilder out = new StringBuilder("| option | env | default | meaning |\n|---|---|---|---|\n");
+        StringBuilder out = new StringBuilder(HEADER + "\n|---|---|---|---|\n");
         for (ConfigDef.ConfigKey key : definition.configKeys().values()) {
             out.append("| `").append(key.name).append("` | `").append(AppOptions.envName(key.name)).append("` | ")
                     .append(defaultText(key)).append(" | ").append(key.documentation.replace("|", "\\|").replace("\n", " "))
@@ -28,6 +32,29 @@ public final class OptionsTable {
                     .append("...` | | ").append(row[1]).append(" |\n");
         }
         return out.toString();
+    }
+
+    /**
+     * The lines of the option table in a Markdown document, from its {@link #HEADER} line to its
+     * last row, so that a README's table can be checked against {@link #markdown}; empty when the
+     * document has none.
+     *
+     * @throws IllegalArgumentException when the document has more than one, as a check would read only one
+     */
+    public static List<String> findIn(String document) {
+        List<String> lines = document.lines().toList();
+        int start = lines.indexOf(HEADER);
+        if (start < 0) {
+            return List.of();
+        }
+        if (lines.lastIndexOf(HEADER) != start) {
+            throw new IllegalArgumentException("the document has two option tables (lines '" + HEADER + "')");
+        }
+        List<String> table = new ArrayList<>();
+        for (int i = start; i < lines.size() && lines.get(i).startsWith("|"); i++) {
+            table.add(lines.get(i));
+        }
+        return table;
     }
 
     private static String defaultText(ConfigDef.ConfigKey key) {

@@ -1,0 +1,26 @@
+package io.onceonly.dedup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+import io.onceonly.dedup.config.DedupOptions;
+import io.onceonly.runtime.OptionsTable;
+
+/** The README's option table is what {@code --list-options} prints, so that neither drifts from the other. */
+class DedupReadmeTest {
+
+    @Test
+    void theOptionTableIsWhatListOptionsPrints() throws Exception {
+        String printed = OptionsTable.markdown(DedupOptions.definition(), DedupOptions.PASS_THROUGH);
+
+        assertThat(OptionsTable.findIn(Files.readString(Path.of("README.md"))))
+                .as("dedup-streams/README.md's option table differs from the options in DedupOptions."
+                        + " Replace it with the table that `java -jar dedup-streams/target/dedup-streams.jar"
+                        + " --list-options` prints (build it with `mvn -B -ntp package -DskipTests -pl dedup-streams -am`)")
+                .containsExactlyElementsOf(printed.lines().toList());
+    }
+}
