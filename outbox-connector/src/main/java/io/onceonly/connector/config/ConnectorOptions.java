@@ -90,7 +90,7 @@ public final class ConnectorOptions {
                     "Column of the event type (header once-event-type).")
             .define(COLUMN_BIZ_ID, Type.STRING, "biz_id", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Column of the biz-id (header once-biz-id), the dedup key. For a Debezium-style table without"
-                            + " one, name the id column (relay duplicates are dropped) or the aggregate id column"
+                            + " one, name the id column (the connector's own resends are dropped) or the aggregate id column"
                             + " (when one aggregate is one business fact).")
             .define(COLUMN_PAYLOAD, Type.STRING, "payload", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Column of the JSON payload, the record value (jsonb, json, text or bytea holding JSON).")
@@ -105,7 +105,7 @@ public final class ConnectorOptions {
             .define(DEAD_LETTER_MAX_REQUEST_SIZE, Type.INT, 16 * 1024 * 1024, Range.atLeast(1024 * 1024), Importance.MEDIUM,
                     "max.request.size of the dead-letter producer (zstd-compressed): a row too large for its own topic"
                             + " goes to the dead-letter topic whole if it fits this and, compressed, the topic's"
-                            + " max.message.bytes. A row over both stops the relay (health DOWN naming the row) instead of"
+                            + " max.message.bytes. A row over both stops the connector (health DOWN naming the row) instead of"
                             + " being confirmed without its content.")
             .define(SLOT_NAME, Type.STRING, "once_outbox", new SlotName(), Importance.HIGH,
                     "Logical replication slot; created if missing. One slot per connector deployment.")
@@ -131,7 +131,7 @@ public final class ConnectorOptions {
                     "Table the heartbeat writes one row to (created if missing, added to the publication);"
                             + " empty for heartbeats without a write.")
             .define(OFFSET_STORAGE, Type.STRING, "kafka", ValidString.in("kafka", "file"), Importance.HIGH,
-                    "Where the relay's position is kept: kafka (a compacted topic, survives the container)"
+                    "Where the connector's position is kept: kafka (a compacted topic, survives the container)"
                             + " or file (local runs only).")
             .define(OFFSET_TOPIC, Type.STRING, "once-outbox-connector.offsets", new TopicName(), Importance.MEDIUM,
                     "Offset topic when offset.storage=kafka.")
