@@ -2,6 +2,7 @@ package io.onceonly.runtime;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.types.Password;
@@ -35,13 +36,39 @@ public final class OptionsTable {
     }
 
     /**
+     * How the option table in a Markdown document (a README) differs from the one {@link #markdown}
+     * prints, so that a test can keep the two the same.
+     *
+     * @param command the command that prints the table, for the message: {@code java -jar app.jar --list-options}
+     * @return empty when they are the same; else a message naming the first differing row and how to regenerate the table
+     */
+    public static Optional<String> differenceIn(String document, ConfigDef definition, List<String[]> passThrough,
+            String command) {
+        List<String> expected = markdown(definition, passThrough).lines().toList();
+        List<String> actual = findIn(document);
+        String fix = " Replace the table, from its line '" + HEADER + "' to its last row, with the one `" + command
+                + "` prints.";
+        if (actual.isEmpty()) {
+            return Optional.of("the document has no option table (no line '" + HEADER + "')." + fix);
+        }
+        for (int i = 0; i < Math.max(expected.size(), actual.size()); i++) {
+            String want = i < expected.size() ? expected.get(i) : "(no row)";
+            String have = i < actual.size() ? actual.get(i) : "(no row)";
+            if (!want.equals(have)) {
+                return Optional.of("row " + (i + 1) + " of the option table is\n  " + have + "\nwhere the app prints\n  "
+                        + want + "\n" + fix);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * The lines of the option table in a Markdown document, from its {@link #HEADER} line to its
-     * last row, so that a README's table can be checked against {@link #markdown}; empty when the
-     * document has none.
+     * last row; empty when the document has none.
      *
      * @throws IllegalArgumentException when the document has more than one, as a check would read only one
      */
-    public static List<String> findIn(String document) {
+    static List<String> findIn(String document) {
         List<String> lines = document.lines().toList();
         int start = lines.indexOf(HEADER);
         if (start < 0) {

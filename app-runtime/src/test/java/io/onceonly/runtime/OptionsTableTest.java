@@ -46,4 +46,18 @@ class OptionsTableTest {
         assertThatThrownBy(() -> OptionsTable.findIn(table + "\n" + table)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("two option tables");
     }
+
+    @Test
+    void namesTheFirstDifferingRowAndHowToRegenerateTheTable() {
+        String readme = "## Options\n\n" + OptionsTable.markdown(DEFINITION, List.of()) + "\n## Tests\n";
+        String command = "java -jar app.jar --list-options";
+
+        assertThat(OptionsTable.differenceIn(readme, DEFINITION, List.of(), command)).isEmpty();
+        assertThat(OptionsTable.differenceIn(readme.replace("`dlq`", "`dead`"), DEFINITION, List.of(), command))
+                .hasValueSatisfying(message -> assertThat(message).contains("row 5", "`dead`", "`dlq`", command));
+        assertThat(OptionsTable.differenceIn(readme, DEFINITION, List.<String[]>of(new String[] {"kafka.*", "producer"}),
+                command)).hasValueSatisfying(message -> assertThat(message).contains("row 6", "(no row)", "`kafka.*`"));
+        assertThat(OptionsTable.differenceIn("# app\n", DEFINITION, List.of(), command))
+                .hasValueSatisfying(message -> assertThat(message).contains("no option table", command));
+    }
 }

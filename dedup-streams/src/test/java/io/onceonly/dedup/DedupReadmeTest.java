@@ -15,12 +15,9 @@ class DedupReadmeTest {
 
     @Test
     void theOptionTableIsWhatListOptionsPrints() throws Exception {
-        String printed = OptionsTable.markdown(DedupOptions.definition(), DedupOptions.PASS_THROUGH);
-
-        assertThat(OptionsTable.findIn(Files.readString(Path.of("README.md"))))
-                .as("dedup-streams/README.md's option table differs from the options in DedupOptions."
-                        + " Replace it with the table that `java -jar dedup-streams/target/dedup-streams.jar"
-                        + " --list-options` prints (build it with `mvn -B -ntp package -DskipTests -pl dedup-streams -am`)")
-                .containsExactlyElementsOf(printed.lines().toList());
+        assertThat(OptionsTable.differenceIn(Files.readString(Path.of("README.md")), DedupOptions.definition(),
+                DedupOptions.PASS_THROUGH, "java -jar dedup-streams/target/dedup-streams.jar --list-options"))
+                .as("dedup-streams/README.md (build the jar with: mvn -B -ntp package -DskipTests -pl dedup-streams -am)")
+                .isEmpty();
     }
 }

@@ -15,12 +15,9 @@ class ConnectorReadmeTest {
 
     @Test
     void theOptionTableIsWhatListOptionsPrints() throws Exception {
-        String printed = OptionsTable.markdown(ConnectorOptions.definition(), ConnectorOptions.PASS_THROUGH);
-
-        assertThat(OptionsTable.findIn(Files.readString(Path.of("README.md"))))
-                .as("outbox-connector/README.md's option table differs from the options in ConnectorOptions."
-                        + " Replace it with the table that `java -jar outbox-connector/target/outbox-connector.jar"
-                        + " --list-options` prints (build it with `mvn -B -ntp package -DskipTests -pl outbox-connector -am`)")
-                .containsExactlyElementsOf(printed.lines().toList());
+        assertThat(OptionsTable.differenceIn(Files.readString(Path.of("README.md")), ConnectorOptions.definition(),
+                ConnectorOptions.PASS_THROUGH, "java -jar outbox-connector/target/outbox-connector.jar --list-options"))
+                .as("outbox-connector/README.md (build the jar with: mvn -B -ntp package -DskipTests -pl outbox-connector -am)")
+                .isEmpty();
     }
 }
