@@ -1,12 +1,17 @@
 package io.onceonly.runtime;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.types.Password;
 
 /** Prints an app's options as a Markdown table: option, default, meaning (also what {@code --list-options} shows). */
 public final class OptionsTable {
+
+    /** The first line of every option table: how one is found in a README. */
+    public static final String HEADER = "| option | env | default | meaning |";
 
     private OptionsTable() {
     }
@@ -17,7 +22,7 @@ public final class OptionsTable {
      * @param passThrough rows of {option family, meaning}, for example {"kafka.*", "producer settings"}
      */
     public static String markdown(ConfigDef definition, List<String[]> passThrough) {
-        StringBuilder out = new StringBuilder("| option | env | default | meaning |\n|---|---|---|---|\n");
+        StringBuilder out = new StringBuilder(HEADER + "\n|---|---|---|---|\n");
         for (ConfigDef.ConfigKey key : definition.configKeys().values()) {
             out.append("| `").append(key.name).append("` | `").append(AppOptions.envName(key.name)).append("` | ")
                     .append(defaultText(key)).append(" | ").append(key.documentation.replace("|", "\\|").replace("\n", " "))
@@ -28,6 +33,55 @@ public final class OptionsTable {
                     .append("...` | | ").append(row[1]).append(" |\n");
         }
         return out.toString();
+    }
+
+    /**
+     * How the option table in a Markdown document (a README) differs from the one {@link #markdown}
+     * prints, so that a test can keep the two the same.
+     *
+     * @param command the command that prints the table, for the message: {@code java -jar app.jar --list-options}
+     * @return empty when they are the same; else a message naming the first differing row and how to regenerate the table
+     */
+    public static Optional<String> differenceIn(String document, ConfigDef definition, List<String[]> passThrough,
+            String command) {
+        List<String> expected = markdown(definition, passThrough).lines().toList();
+        List<String> actual = findIn(document);
+        String fix = " Replace the table, from its line '" + HEADER + "' to its last row, with the one `" + command
+                + "` prints.";
+        if (actual.isEmpty()) {
+            return Optional.of("the document has no option table (no line '" + HEADER + "')." + fix);
+        }
+        for (int i = 0; i < Math.max(expected.size(), actual.size()); i++) {
+            String want = i < expected.size() ? expected.get(i) : "(no row)";
+            String have = i < actual.size() ? actual.get(i) : "(no row)";
+            if (!want.equals(have)) {
+                return Optional.of("row " + (i + 1) + " of the option table is\n  " + have + "\nwhere the app prints\n  "
+                        + want + "\n" + fix);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The lines of the option table in a Markdown document, from its {@link #HEADER} line to its
+     * last row; empty when the document has none.
+     *
+     * @throws IllegalArgumentException when the document has more than one, as a check would read only one
+     */
+    static List<String> findIn(String document) {
+        List<String> lines = document.lines().toList();
+        int start = lines.indexOf(HEADER);
+        if (start < 0) {
+            return List.of();
+        }
+        if (lines.lastIndexOf(HEADER) != start) {
+            throw new IllegalArgumentException("the document has two option tables (lines '" + HEADER + "')");
+        }
+        List<String> table = new ArrayList<>();
+        for (int i = start; i < lines.size() && lines.get(i).startsWith("|"); i++) {
+            table.add(lines.get(i));
+        }
+        return table;
     }
 
     private static String defaultText(ConfigDef.ConfigKey key) {

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The DDL of Once's tables: {@code outbox} (write side) and {@code processed_message} (read side),
- * as fixed by shared/DESIGN.md. The scripts are {@code io/onceonly/contracts/outbox.sql} and
+ * as fixed by docs/design.md. The scripts are {@code io/onceonly/contracts/outbox.sql} and
  * {@code processed_message.sql} on the class path, for teams that apply migrations with their own tool.
  */
 public final class OutboxSchema {

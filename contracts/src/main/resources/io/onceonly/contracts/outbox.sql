@@ -1,5 +1,5 @@
 -- Once schema, write side: the outbox table. Idempotent: OutboxSchema.install runs it on every start.
--- Names are the contract (shared/DESIGN.md).
+-- Names are the contract (docs/design.md).
 
 create table if not exists outbox (
     id             uuid        primary key,

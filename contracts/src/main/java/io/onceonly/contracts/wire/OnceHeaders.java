@@ -7,7 +7,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * Names of the Kafka record headers that make up Once's wire contract (shared/DESIGN.md).
+ * Names of the Kafka record headers that make up Once's wire contract (docs/design.md).
  *
  * <p>Every value is UTF-8 text; times are epoch milliseconds written as decimal digits. Names are
  * the contract: they change only with a migration note.
