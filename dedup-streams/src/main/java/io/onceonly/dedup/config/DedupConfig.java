@@ -1,11 +1,13 @@
 package io.onceonly.dedup.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -17,8 +19,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 
 import io.onceonly.contracts.wire.OutboxTopics;
-import io.onceonly.dedup.topology.BoundedMemoryRocksDBConfig;
-import io.onceonly.dedup.topology.DestinationLimits;
 import io.onceonly.runtime.AppOptions;
 import io.onceonly.runtime.EffectiveConfig;
 
@@ -27,6 +27,9 @@ public final class DedupConfig {
 
     /** How often the main consumer refreshes metadata under an input pattern, unless kafka.* says otherwise. */
     public static final long PATTERN_METADATA_AGE_MS = 5_000;
+
+    // The producer's own default of max.request.size.
+    private static final int PRODUCER_DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
 
     private static final List<String> PATTERN_METADATA_AGE_SETTINGS = List.of(ConsumerConfig.METADATA_MAX_AGE_CONFIG,
             StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
@@ -65,10 +68,8 @@ public final class DedupConfig {
 
     // A pattern that matched the app's own outputs would feed them back in: every record a "duplicate" of itself.
     private void refuseOwnOutputs(Pattern pattern) {
-        List<String> own = new java.util.ArrayList<>();
+        List<String> own = new ArrayList<>();
         own.add(deadLetterTopic());
-        own.add(outputs.outputPrefix() + "payment");
-        own.add(OutboxTopics.duplicatesOf(outputs.outputPrefix() + "payment"));
         outputs.mapping().values().forEach(out -> {
             own.add(out);
             own.add(OutboxTopics.duplicatesOf(out));
@@ -76,13 +77,33 @@ public final class DedupConfig {
         for (String topic : own) {
             if (pattern.matcher(topic).matches()) {
                 throw new ConfigException(DedupOptions.INPUT_PATTERN, pattern.pattern(), "matches the app's own output topic "
-                        + topic + "; narrow the pattern or change output.prefix / output.mapping / dead-letter.topic");
+                        + topic + "; narrow the pattern or change output.mapping / dead-letter.topic");
             }
+        }
+        if (couldMatchNameStartingWith(pattern, outputs.outputPrefix())) {
+            throw new ConfigException(DedupOptions.INPUT_PATTERN, pattern.pattern(), "can match the app's own default output"
+                    + " topics (" + outputs.outputPrefix() + "<input name without input.prefix> and their .duplicates, from"
+                    + " output.prefix); narrow the pattern or change output.prefix");
         }
         if (pattern.matcher(OutboxTopics.CONNECTOR_DEAD_LETTER).matches()) {
             throw new ConfigException(DedupOptions.INPUT_PATTERN, pattern.pattern(), "matches the connector's dead-letter topic "
                     + OutboxTopics.CONNECTOR_DEAD_LETTER + ", whose records are not events");
         }
+    }
+
+    /*
+     * Default outputs (and their duplicates) are the prefix plus names unknown at start. A match that
+     * failed without reading past the end of the prefix fails for every longer name too (hitEnd); one
+     * that read past it may match some name, so it is refused. An empty prefix says nothing: every
+     * pattern reads past it, and the outputs are then input names without input.prefix, which only
+     * the inputs themselves decide.
+     */
+    private static boolean couldMatchNameStartingWith(Pattern pattern, String prefix) {
+        if (prefix.isEmpty()) {
+            return false;
+        }
+        Matcher matcher = pattern.matcher(prefix);
+        return matcher.matches() || matcher.hitEnd();
     }
 
     /** The Kafka Streams properties: the app's own settings, then {@code kafka.*}. */
@@ -109,7 +130,7 @@ public final class DedupConfig {
         p.putAll(kafka);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee());
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, options.getString(DedupOptions.STATE_DIR));
         applicationServer.ifPresent(server -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server));
         return p;
     }
@@ -136,7 +157,7 @@ public final class DedupConfig {
         String size = kafka.getOrDefault(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 kafka.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
         try {
-            return size == null ? DestinationLimits.PRODUCER_DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(size.strip());
+            return size == null ? PRODUCER_DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(size.strip());
         } catch (NumberFormatException e) {
             throw new ConfigException("kafka.producer.max.request.size", size, "must be a number of bytes");
         }
@@ -184,24 +205,12 @@ public final class DedupConfig {
         return options.getString(DedupOptions.PROCESSING_GUARANTEE);
     }
 
-    public String stateDir() {
-        return options.getString(DedupOptions.STATE_DIR);
-    }
-
     public int httpPort() {
         return options.getInt(DedupOptions.HTTP_PORT);
     }
 
     public String httpHost() {
         return options.getString(DedupOptions.HTTP_HOST);
-    }
-
-    public long blockCacheBytes() {
-        return options.getLong(DedupOptions.BLOCK_CACHE_BYTES);
-    }
-
-    public long writeBufferBytes() {
-        return options.getLong(DedupOptions.WRITE_BUFFER_BYTES);
     }
 
     /** Kafka Streams settings given under {@code kafka.*}, prefix removed. */

@@ -1,5 +1,7 @@
 package io.onceonly.dedup.topology;
 
+import java.util.Optional;
+
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -29,11 +31,35 @@ import io.onceonly.dedup.config.OutputTopics;
  * and stops Kafka Streams, and the restart would meet the same record. A record older than stream
  * time minus the retention cannot be remembered (the store drops the put); it is forwarded and
  * counted as unguarded.
+ *
+ * <p><b>Where records go.</b> Each record is forwarded to one named child, a sink per kind:
+ * {@value DedupTopology#OUTPUT_SINK}, {@value DedupTopology#DUPLICATES_SINK} and
+ * {@value DedupTopology#DEAD_LETTER_SINK}. The output and duplicates topics are not known when the
+ * topology is built: under {@code input.pattern} a topic created later gets an output named after
+ * it, so a sink per known output would miss it. Nor can the sink work the topic out itself: in
+ * repartition mode the record it sees comes from the repartition topic, not the input. So the
+ * processor decides and the value carries the decision ({@link Addressed}), which the sink's
+ * extractor reads and its serializer drops; a header would have reached the output.
  */
-final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+final class DedupProcessor implements Processor<byte[], byte[], byte[], Addressed> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DedupProcessor.class);
     private static final long WARN_EVERY_MS = 60_000;
+
+    /** Where a record was read: its input topic, partition and offset. */
+    private record Position(String topic, int partition, long offset) {
+
+        boolean isOf(FirstSeen first) {
+            return first.isSameRecord(topic, partition, offset);
+        }
+
+        String where() {
+            return topic + "-" + partition + "@" + offset;
+        }
+    }
+
+    /** What the store says of a record's biz-id. */
+    private enum Verdict { FIRST, READ_AGAIN, DUPLICATE }
 
     private final BizIdReader reader;
     private final OutputTopics outputs;
@@ -45,7 +71,7 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private final DestinationLimits limits;
     private long lastUnguardedWarning = Long.MIN_VALUE;
     private long unguardedSinceWarning;
-    private ProcessorContext<byte[], byte[]> context;
+    private ProcessorContext<byte[], Addressed> context;
     private WindowStore<String, FirstSeen> store;
 
     DedupProcessor(BizIdReader reader, OutputTopics outputs, String deadLetterTopic, boolean duplicatesEnabled,
@@ -61,7 +87,7 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     }
 
     @Override
-    public void init(ProcessorContext<byte[], byte[]> context) {
+    public void init(ProcessorContext<byte[], Addressed> context) {
         this.context = context;
         this.store = context.getStateStore(DedupTopology.STORE);
     }
@@ -69,66 +95,86 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     @Override
     public void process(Record<byte[], byte[]> incoming) {
         metrics.in();
-        String topic;
-        int partition;
-        long offset;
-        Record<byte[], byte[]> record;
-        if (repartitioned) {
-            Headers headers = incoming.headers();
-            topic = SourceHeaders.topic(headers);
-            partition = SourceHeaders.partition(headers);
-            offset = SourceHeaders.offset(headers);
-            byte[] key = SourceHeaders.key(headers);
-            RecordHeaders original = new RecordHeaders(headers.toArray());
-            SourceHeaders.remove(original);
-            record = incoming.withKey(key).withHeaders(original);
-        } else {
-            RecordMetadata meta = context.recordMetadata().orElseThrow();
-            topic = meta.topic();
-            partition = meta.partition();
-            offset = meta.offset();
-            record = incoming;
-        }
-
-        String where = topic + "-" + partition + "@" + offset;
-        String bizId;
-        try {
-            bizId = reader.read(record.headers(), record.value());
-        } catch (UnusableRecordException e) {
-            deadLetter(record, where + ": " + e.getMessage());
+        Position at = position(incoming);
+        Record<byte[], byte[]> record = repartitioned ? restored(incoming) : incoming;
+        Optional<String> bizId = readBizIdOrDivert(record, at);
+        if (bizId.isEmpty()) {
             return;
         }
-
         long now = context.currentSystemTimeMs();
-        String output = outputs.outputFor(topic);
-        String key = StoreKey.of(output, bizId);
+        String output = outputs.outputFor(at.topic());
+        String key = StoreKey.of(output, bizId.get());
         FirstSeen first = find(key, record.timestamp());
-        if (first == null) {
-            if (!forwardOrDeadLetter(record, output, where)) {
-                return;
-            }
-            if (record.timestamp() < context.currentStreamTimeMs() - retentionMs) {
-                unguarded(where, record.timestamp());
-            } else {
-                store.put(key, new FirstSeen(text(record.headers(), OnceHeaders.EVENT_ID), now, topic, partition, offset), record.timestamp());
-            }
-            metrics.forwarded(createdAt(record.headers()), now);
-        } else if (first.isSameRecord(topic, partition, offset)) {
-            // The same record read again after a crash (at_least_once): not a duplicate of itself.
-            if (forwardOrDeadLetter(record, output, where)) {
-                metrics.forwarded(createdAt(record.headers()), now);
-            }
-        } else {
-            metrics.duplicate();
-            if (duplicatesEnabled) {
-                RecordHeaders audit = new RecordHeaders(record.headers().toArray());
-                if (first.eventId() != null) {
-                    audit.add(OnceHeaders.FIRST_EVENT_ID, OnceHeaders.text(first.eventId()));
+        switch (decide(first, at)) {
+            case FIRST -> {
+                if (forwardOrDivert(record, DedupTopology.OUTPUT_SINK, output, at)) {
+                    remember(key, record, at, now);
+                    metrics.forwarded(createdAt(record.headers()), now);
                 }
-                audit.add(OnceHeaders.FIRST_SEEN_AT, OnceHeaders.text(Long.toString(first.firstSeenAt())));
-                forwardOrDeadLetter(record.withHeaders(audit), outputs.duplicatesFor(topic), where);
             }
+            case READ_AGAIN -> {
+                if (forwardOrDivert(record, DedupTopology.OUTPUT_SINK, output, at)) {
+                    metrics.forwarded(createdAt(record.headers()), now);
+                }
+            }
+            case DUPLICATE -> dropAndAudit(record, first, at);
         }
+    }
+
+    // Repartitioned records come from the repartition topic: their input position travels in headers.
+    private Position position(Record<byte[], byte[]> incoming) {
+        if (repartitioned) {
+            Headers headers = incoming.headers();
+            return new Position(SourceHeaders.topic(headers), SourceHeaders.partition(headers), SourceHeaders.offset(headers));
+        }
+        RecordMetadata meta = context.recordMetadata().orElseThrow();
+        return new Position(meta.topic(), meta.partition(), meta.offset());
+    }
+
+    // The record as it was read, before the repartition re-keyed it.
+    private static Record<byte[], byte[]> restored(Record<byte[], byte[]> incoming) {
+        RecordHeaders original = new RecordHeaders(incoming.headers().toArray());
+        SourceHeaders.remove(original);
+        return incoming.withKey(SourceHeaders.key(incoming.headers())).withHeaders(original);
+    }
+
+    private Optional<String> readBizIdOrDivert(Record<byte[], byte[]> record, Position at) {
+        try {
+            return Optional.of(reader.read(record.headers(), record.value()));
+        } catch (UnusableRecordException e) {
+            deadLetter(record, at.where() + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static Verdict decide(FirstSeen first, Position at) {
+        if (first == null) {
+            return Verdict.FIRST;
+        }
+        // The same record read again after a crash (at_least_once): not a duplicate of itself.
+        return at.isOf(first) ? Verdict.READ_AGAIN : Verdict.DUPLICATE;
+    }
+
+    private void remember(String key, Record<byte[], byte[]> record, Position at, long now) {
+        if (record.timestamp() < context.currentStreamTimeMs() - retentionMs) {
+            unguarded(at.where(), record.timestamp());
+        } else {
+            store.put(key, new FirstSeen(text(record.headers(), OnceHeaders.EVENT_ID), now, at.topic(), at.partition(), at.offset()),
+                    record.timestamp());
+        }
+    }
+
+    private void dropAndAudit(Record<byte[], byte[]> record, FirstSeen first, Position at) {
+        metrics.duplicate();
+        if (!duplicatesEnabled) {
+            return;
+        }
+        RecordHeaders audit = new RecordHeaders(record.headers().toArray());
+        if (first.eventId() != null) {
+            audit.add(OnceHeaders.FIRST_EVENT_ID, OnceHeaders.text(first.eventId()));
+        }
+        audit.add(OnceHeaders.FIRST_SEEN_AT, OnceHeaders.text(Long.toString(first.firstSeenAt())));
+        forwardOrDivert(record.withHeaders(audit), DedupTopology.DUPLICATES_SINK, outputs.duplicatesFor(at.topic()), at);
     }
 
     // Its put would be dropped as expired: a later copy of this biz-id would pass as well.
@@ -153,14 +199,15 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         }
     }
 
-    private boolean forwardOrDeadLetter(Record<byte[], byte[]> record, String topic, String where) {
+    // False when the destination would refuse the record and it went to the dead letter instead.
+    private boolean forwardOrDivert(Record<byte[], byte[]> record, String sink, String topic, Position at) {
         String refusal = limits.refusal(topic, RecordSize.upperBound(record.key(), record.value(), record.headers()));
         if (refusal == null) {
-            forward(record, topic);
+            forward(record, sink, topic);
             return true;
         }
         metrics.unproducible();
-        deadLetter(record, where + ": " + refusal);
+        deadLetter(record, at.where() + ": " + refusal);
         return false;
     }
 
@@ -181,13 +228,12 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             throw new IllegalStateException("cannot write the dead letter of a record (" + reason + "): " + refusal
                     + "; fix " + deadLetterTopic + " (dead-letter.topic) so it takes the record, or the record is lost");
         }
-        forward(dead, deadLetterTopic);
+        forward(dead, DedupTopology.DEAD_LETTER_SINK, deadLetterTopic);
         metrics.deadLettered();
     }
 
-    private void forward(Record<byte[], byte[]> record, String topic) {
-        Destination.set(topic);
-        context.forward(record);
+    private void forward(Record<byte[], byte[]> record, String sink, String topic) {
+        context.forward(record.withValue(new Addressed(topic, record.value())), sink);
     }
 
     private static String text(Headers headers, String name) {

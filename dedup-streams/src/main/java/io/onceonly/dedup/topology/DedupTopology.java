@@ -20,14 +20,25 @@ import io.onceonly.dedup.config.DedupConfig;
 /**
  * The one topology of the dedup app:
  * <pre>
- * inputs (list or pattern) ─[repartition by biz-id, optional]─► dedup (biz-id window store) ─► output | output.duplicates | dead letter
+ * inputs (list or pattern) ─[repartition by biz-id, optional]─► dedup (biz-id window store) ─┬► sink "output"     (the input's output topic)
+ *                                                                                           ├► sink "duplicates" (the output's .duplicates)
+ *                                                                                           └► sink "dead-letter"
  * </pre>
- * Keys, values and headers travel as bytes: what is forwarded is exactly what was read.
+ * Keys, values and headers travel as bytes: what is forwarded is exactly what was read. The dedup
+ * processor forwards each record to one named sink; why the topic travels with the value is in
+ * {@link DedupProcessor}.
  */
 public final class DedupTopology {
 
     /** The biz-id store, also queried by the lookup API. */
     public static final String STORE = "biz-id-store";
+
+    /** The sink of first occurrences: each to its input's output topic. */
+    static final String OUTPUT_SINK = "output";
+    /** The sink of the duplicates audit: each to its output's duplicates topic. */
+    static final String DUPLICATES_SINK = "duplicates";
+    /** The sink of the dead-letter topic. */
+    static final String DEAD_LETTER_SINK = "dead-letter";
 
     private DedupTopology() {
     }
@@ -51,10 +62,17 @@ public final class DedupTopology {
                     .repartition(Repartitioned.<byte[], byte[]>as("by-biz-id")
                             .withKeySerde(Serdes.ByteArray()).withValueSerde(Serdes.ByteArray()));
         }
-        input.process(() -> new DedupProcessor(reader, config.outputs(), config.deadLetterTopic(), config.duplicatesEnabled(),
-                                config.repartition(), config.retention().toMillis(), metrics, limits), Named.as("dedup"), STORE)
-                .to((key, value, context) -> Destination.get(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("outputs"));
+        KStream<byte[], Addressed> decided = input.process(() -> new DedupProcessor(reader, config.outputs(), config.deadLetterTopic(),
+                config.duplicatesEnabled(), config.repartition(), config.retention().toMillis(), metrics, limits), Named.as("dedup"), STORE);
+        decided.to(Addressed.TOPIC, sink(OUTPUT_SINK));
+        decided.to(Addressed.TOPIC, sink(DUPLICATES_SINK));
+        decided.to(config.deadLetterTopic(), sink(DEAD_LETTER_SINK));
         return builder.build();
+    }
+
+    // The sink's name is its processor name: DedupProcessor forwards to it by that name.
+    private static Produced<byte[], Addressed> sink(String name) {
+        return Produced.with(Serdes.ByteArray(), Addressed.serde()).withName(name);
     }
 
     private static StoreBuilder<WindowStore<String, FirstSeen>> store(Duration retention) {

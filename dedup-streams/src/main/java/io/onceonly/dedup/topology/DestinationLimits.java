@@ -8,9 +8,6 @@ package io.onceonly.dedup.topology;
 @FunctionalInterface
 public interface DestinationLimits {
 
-    /** The producer's own default of {@code max.request.size}. */
-    int PRODUCER_DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
-
     /**
      * @param bytes the record's size upper bound ({@link RecordSize#upperBound})
      * @return null when {@code topic} takes the record, else why not, in words

@@ -3,6 +3,7 @@ package io.onceonly.dedup.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -51,6 +52,23 @@ class DedupConfigTest {
                 "--kafka.producer.max.request.size=7000").producerMaxRequestSize()).isEqualTo(7000);
         assertThat(config("--kafka.bootstrap.servers=k:9092", "--kafka.commit.interval.ms=50").adminProperties())
                 .containsEntry("bootstrap.servers", "k:9092").doesNotContainKey("commit.interval.ms");
+    }
+
+    @Test
+    void anInputPatternThatCanMatchTheAppsOwnOutputsIsRefusedWhateverTheTopicsAreCalled() {
+        assertThat(config("--kafka.bootstrap.servers=k:9092").inputPattern()).isPresent();
+        assertThat(config("--kafka.bootstrap.servers=k:9092", "--input.pattern=late\\..+", "--output.prefix=late-out.").inputPattern())
+                .isPresent();
+        for (String pattern : List.of("deduped\\..*", ".+\\.shipment", "(outbox|deduped)\\.invoice", "deduped\\.x\\.duplicates")) {
+            assertThatThrownBy(() -> config("--kafka.bootstrap.servers=k:9092", "--input.pattern=" + pattern))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("input.pattern").hasMessageContaining(pattern)
+                    .hasMessageContaining("can match the app's own default output topics (deduped.");
+        }
+        assertThatThrownBy(() -> config("--kafka.bootstrap.servers=k:9092", "--input.pattern=outbox\\..+",
+                "--output.mapping=outbox.a:outbox.b"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("matches the app's own output topic outbox.b");
+        assertThatThrownBy(() -> config("--kafka.bootstrap.servers=k:9092", "--input.pattern=outbox\\..+"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("connector's dead-letter topic");
     }
 
     private static DedupConfig config(String... args) {

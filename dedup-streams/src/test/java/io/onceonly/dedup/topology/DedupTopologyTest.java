@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +35,7 @@ class DedupTopologyTest {
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     private static final Duration RETENTION = Duration.ofDays(7);
 
+    private Topology topology;
     private TopologyTestDriver driver;
     private DedupMetrics metrics;
     private TestInputTopic<byte[], byte[]> payments;
@@ -43,14 +45,21 @@ class DedupTopologyTest {
     private TestOutputTopic<byte[], byte[]> deadLetters;
 
     private void start(String... extra) {
-        List<String> args = new ArrayList<>(List.of("--kafka.bootstrap.servers=unused:9092",
-                "--input.topics=outbox.payment,outbox.order", "--output.mapping=outbox.payment:card.issue-requests"));
+        List<String> args = new ArrayList<>(List.of("--input.topics=outbox.payment,outbox.order",
+                "--output.mapping=outbox.payment:card.issue-requests"));
         args.addAll(List.of(extra));
+        startWith(args.toArray(new String[0]));
+    }
+
+    private void startWith(String... options) {
+        List<String> args = new ArrayList<>(List.of("--kafka.bootstrap.servers=unused:9092"));
+        args.addAll(List.of(options));
         DedupConfig config = DedupConfig.from(AppOptions.load(args.toArray(new String[0]), Map.of()));
         metrics = new DedupMetrics(new SimpleMeterRegistry());
         Properties props = config.streamsProperties(java.util.Optional.empty());
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/once-ttd-" + UUID.randomUUID());
-        driver = new TopologyTestDriver(DedupTopology.build(config, metrics), props, T0);
+        topology = DedupTopology.build(config, metrics);
+        driver = new TopologyTestDriver(topology, props, T0);
         ByteArraySerializer ser = new ByteArraySerializer();
         ByteArrayDeserializer de = new ByteArrayDeserializer();
         payments = driver.createInputTopic("outbox.payment", ser, ser);
@@ -265,5 +274,35 @@ class DedupTopologyTest {
         TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
         assertThat(OnceHeaders.lastText(dead.headers(), OnceHeaders.ERROR).orElseThrow()).contains("too large for card.issue-requests");
         assertThat(dead.value()).isNull();
+    }
+
+    @Test
+    void theDedupStepForwardsToOneSinkPerKind() {
+        start();
+        assertThat(topology.describe().toString())
+                .contains("Processor: dedup (stores: [" + DedupTopology.STORE + "])\n      --> dead-letter, duplicates, output")
+                .contains("Sink: output (extractor class:").contains("Sink: duplicates (extractor class:")
+                .contains("Sink: dead-letter (topic: dedup.dead-letter)");
+    }
+
+    @Test
+    void topicsOfThePatternThatNobodyListedGetTheirOwnOutputsWithAndWithoutRepartitioning() {
+        for (String repartition : List.of("false", "true")) {
+            startWith("--repartition=" + repartition);
+            ByteArraySerializer ser = new ByteArraySerializer();
+            ByteArrayDeserializer de = new ByteArrayDeserializer();
+            TestInputTopic<byte[], byte[]> shipments = driver.createInputTopic("outbox.shipment", ser, ser);
+            shipments.pipeInput(event("user-1", "ship-1", T0));
+            shipments.pipeInput(event("user-2", "ship-1", T0.plusSeconds(1)));
+            driver.createInputTopic("outbox.refund", ser, ser).pipeInput(event("user-1", "ship-1", T0));
+
+            assertThat(driver.createOutputTopic("deduped.shipment", de, de).readRecordsToList())
+                    .extracting(r -> text(r.key())).as("repartition=" + repartition).containsExactly("user-1");
+            assertThat(driver.createOutputTopic("deduped.shipment.duplicates", de, de).readRecordsToList())
+                    .extracting(r -> text(r.key())).containsExactly("user-2");
+            assertThat(driver.createOutputTopic("deduped.refund", de, de).readRecordsToList()).hasSize(1);
+            driver.close();
+        }
+        driver = null;
     }
 }

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -25,6 +24,12 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
+import io.debezium.connector.AbstractSourceInfo;
+import io.debezium.data.Envelope.FieldName;
+import io.debezium.data.Envelope.Operation;
+import io.debezium.data.Json;
+import io.debezium.time.MicroTimestamp;
+import io.debezium.time.NanoTimestamp;
 import io.onceonly.contracts.wire.OnceHeaders;
 import io.onceonly.contracts.wire.OutboxTopics;
 import io.onceonly.contracts.wire.Violations;
@@ -39,7 +44,6 @@ public final class OutboxRouter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFactory JSON_FACTORY = JSON.getFactory();
-    private static final String JSON_SCHEMA = "io.debezium.data.Json";
 
     private final String topicPrefix;
     private final String deadLetterTopic;
@@ -71,93 +75,102 @@ public final class OutboxRouter {
     /** Routes one change event. */
     public Routed route(SourceRecord change) {
         if (!(change.value() instanceof Struct)) {
-            return new Routed.Skip("tombstone or non-envelope record on " + change.topic());
+            return new Routed.Skip(); // a tombstone or a record without an envelope
         }
         Struct envelope = (Struct) change.value();
         Schema schema = envelope.schema();
-        if (schema.field("op") == null || schema.field("source") == null) {
-            return new Routed.Skip("heartbeat or metadata record on " + change.topic());
+        if (schema.field(FieldName.OPERATION) == null || schema.field(FieldName.SOURCE) == null) {
+            return new Routed.Skip(); // a heartbeat or a metadata record
         }
-        Struct source = envelope.getStruct("source");
-        if (!schemaName.equals(source.getString("schema")) || !tableName.equals(source.getString("table"))) {
-            return new Routed.Skip("change of " + source.getString("schema") + "." + source.getString("table"));
+        Struct source = envelope.getStruct(FieldName.SOURCE);
+        if (!schemaName.equals(source.getString(AbstractSourceInfo.SCHEMA_NAME_KEY))
+                || !tableName.equals(source.getString(AbstractSourceInfo.TABLE_NAME_KEY))) {
+            return new Routed.Skip(); // a change of another table
         }
-        String op = envelope.getString("op");
-        if (!"c".equals(op) && !"r".equals(op)) {
-            return new Routed.Skip("operation " + op + " on the outbox is ignored");
+        String op = envelope.getString(FieldName.OPERATION);
+        if (!Operation.CREATE.code().equals(op) && !Operation.READ.code().equals(op)) {
+            return new Routed.Skip(); // updates and deletes of outbox rows are not events
         }
-        Struct row = envelope.getStruct("after");
-        long commitMillis = source.getInt64("ts_ms");
-        return routeRow(row, commitMillis);
+        Struct row = envelope.getStruct(FieldName.AFTER);
+        return routeRow(new RowFields(row, text(row, columns.id()), text(row, columns.aggregateId()), text(row, columns.bizId()),
+                source.getInt64(AbstractSourceInfo.TIMESTAMP_KEY)));
     }
 
-    private Routed routeRow(Struct row, long commitMillis) {
-        String id = text(row, columns.id());
+    /**
+     * What a dead letter carries of its row besides the row itself: the key (aggregate id) and the
+     * headers that find it again (event id, biz-id), and the commit time. A value over its wire limit
+     * is left out of them: the row keeps it.
+     */
+    private record RowFields(Struct row, String id, String aggregateId, String bizId, long commitMillis) {
+
+        RowFields withoutBizId() {
+            return new RowFields(row, id, aggregateId, null, commitMillis);
+        }
+
+        RowFields withoutAggregateId() {
+            return new RowFields(row, id, null, bizId, commitMillis);
+        }
+    }
+
+    private Routed routeRow(RowFields fields) {
+        Struct row = fields.row();
+        String id = fields.id();
         String aggregateType = text(row, columns.aggregateType());
-        String aggregateId = text(row, columns.aggregateId());
+        String aggregateId = fields.aggregateId();
         String eventType = text(row, columns.eventType());
-        String bizId = text(row, columns.bizId());
+        String bizId = fields.bizId();
         Instant createdAt;
         try {
             createdAt = columns.createdAt().map(c -> instant(row, c)).orElse(null);
         } catch (DateTimeParseException | IllegalArgumentException e) {
-            return deadLetter(row, aggregateId, id, bizId, commitMillis,
-                    "created-at column " + columns.createdAt().get() + " is not a time: " + e.getMessage());
+            return deadLetter(fields, "created-at column " + columns.createdAt().get() + " is not a time: " + e.getMessage());
         }
         if (createdAt == null) {
-            createdAt = Instant.ofEpochMilli(commitMillis);
+            createdAt = Instant.ofEpochMilli(fields.commitMillis());
         }
 
         if (id == null || id.isBlank()) {
-            return deadLetter(row, aggregateId, id, bizId, commitMillis, "event id (column " + columns.id() + ") is null or blank");
+            return deadLetter(fields, "event id (column " + columns.id() + ") is null or blank");
         }
         if (!OutboxTopics.isValidAggregateType(aggregateType)) {
-            return deadLetter(row, aggregateId, id, bizId, commitMillis, Violations.describe("aggregate type (column "
-                    + columns.aggregateType() + ")", aggregateType, "cannot be part of a topic name: it must match "
-                    + OutboxTopics.AGGREGATE_TYPE_RULE + "; was the row written without OutboxWriter?"));
+            return deadLetter(fields, Violations.describe("aggregate type (column " + columns.aggregateType() + ")", aggregateType,
+                    "cannot be part of a topic name: it must match " + OutboxTopics.AGGREGATE_TYPE_RULE
+                            + "; was the row written without OutboxWriter?"));
         }
         String topic = topicPrefix + aggregateType;
         if (topic.length() > 249) {
-            return deadLetter(row, aggregateId, id, bizId, commitMillis, "topic " + topic.substring(0, 60)
-                    + "... is longer than Kafka's limit of 249 characters");
+            return deadLetter(fields, "topic " + topic.substring(0, 60) + "... is longer than Kafka's limit of 249 characters");
         }
         String owner = collisions.collision(topic);
         if (owner != null) {
-            return deadLetter(row, aggregateId, id, bizId, commitMillis, "topic " + topic + " collides with the existing topic "
-                    + owner + ": Kafka treats '.' and '_' in topic names alike and refuses the second; use one spelling of"
-                    + " the aggregate type (column " + columns.aggregateType() + ")");
+            return deadLetter(fields, "topic " + topic + " collides with the existing topic " + owner + ": Kafka treats '.' and"
+                    + " '_' in topic names alike and refuses the second; use one spelling of the aggregate type (column "
+                    + columns.aggregateType() + ")");
         }
         if (bizId == null || bizId.isBlank()) {
-            return deadLetter(row, aggregateId, id, bizId, commitMillis, "biz-id (column " + columns.bizId()
-                    + ") is null or blank: the dedup stage needs it to drop duplicates");
+            return deadLetter(fields, "biz-id (column " + columns.bizId() + ") is null or blank: the dedup stage needs it to drop duplicates");
         }
         if (aggregateId == null) {
-            return deadLetter(row, null, id, bizId, commitMillis, "aggregate id (column " + columns.aggregateId()
+            return deadLetter(fields, "aggregate id (column " + columns.aggregateId()
                     + ") is null: the record would have no key and lose its per-aggregate order");
         }
         if (WireLimits.utf8Length(bizId) > WireLimits.MAX_BIZ_ID_BYTES) {
-            return deadLetter(row, aggregateId, id, null, commitMillis, "biz-id (column " + columns.bizId() + ") is "
-                    + WireLimits.utf8Length(bizId) + " bytes, over the limit of " + WireLimits.MAX_BIZ_ID_BYTES
-                    + " (OutboxWriter refuses it; was the row written by raw SQL?)");
+            return deadLetter(fields.withoutBizId(), overLimit("biz-id", columns.bizId(), bizId, WireLimits.MAX_BIZ_ID_BYTES));
         }
         if (WireLimits.utf8Length(aggregateId) > WireLimits.MAX_AGGREGATE_ID_BYTES) {
-            return deadLetter(row, null, id, bizId, commitMillis, "aggregate id (column " + columns.aggregateId() + ") is "
-                    + WireLimits.utf8Length(aggregateId) + " bytes, over the limit of " + WireLimits.MAX_AGGREGATE_ID_BYTES
-                    + " (OutboxWriter refuses it; was the row written by raw SQL?)");
+            return deadLetter(fields.withoutAggregateId(),
+                    overLimit("aggregate id", columns.aggregateId(), aggregateId, WireLimits.MAX_AGGREGATE_ID_BYTES));
         }
         if (eventType == null || eventType.isBlank()) {
-            return deadLetter(row, aggregateId, id, bizId, commitMillis, "event type (column " + columns.eventType() + ") is null or blank");
+            return deadLetter(fields, "event type (column " + columns.eventType() + ") is null or blank");
         }
         byte[] payload = payloadBytes(row);
         if (payload == null) {
-            return deadLetter(row, aggregateId, id, bizId, commitMillis, "payload (column " + columns.payload() + ") is null");
+            return deadLetter(fields, "payload (column " + columns.payload() + ") is null");
         }
-        if (!isJsonColumn(row, columns.payload())) {
-            String problem = jsonProblem(payload);
-            if (problem != null) {
-                return deadLetter(row, aggregateId, id, bizId, commitMillis, "payload (column " + columns.payload()
-                        + ") is not JSON: " + problem);
-            }
+        String notJson = isJsonColumn(row, columns.payload()) ? null : jsonProblem(payload);
+        if (notJson != null) {
+            return deadLetter(fields, "payload (column " + columns.payload() + ") is not JSON: " + notJson);
         }
 
         RecordHeaders headers = new RecordHeaders();
@@ -169,26 +182,30 @@ public final class OutboxRouter {
         if (columns.headers().isPresent()) {
             String problem = addExtraHeaders(text(row, columns.headers().get()), headers);
             if (problem != null) {
-                return deadLetter(row, aggregateId, id, bizId, commitMillis, "headers (column " + columns.headers().get()
-                        + ") " + problem);
+                return deadLetter(fields, "headers (column " + columns.headers().get() + ") " + problem);
             }
         }
         return new Routed.Relay(new ProducerRecord<>(topic, null, aggregateId.getBytes(StandardCharsets.UTF_8), payload, headers),
                 createdAt);
     }
 
-    private Routed deadLetter(Struct row, String aggregateId, String id, String bizId, long commitMillis, String reason) {
+    private static String overLimit(String what, String column, String value, int limit) {
+        return what + " (column " + column + ") is " + WireLimits.utf8Length(value) + " bytes, over the limit of " + limit
+                + " (OutboxWriter refuses it; was the row written by raw SQL?)";
+    }
+
+    private Routed deadLetter(RowFields fields, String reason) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(OnceHeaders.ERROR, OnceHeaders.text(reason));
-        if (id != null) {
-            headers.add(OnceHeaders.EVENT_ID, OnceHeaders.text(id));
+        if (fields.id() != null) {
+            headers.add(OnceHeaders.EVENT_ID, OnceHeaders.text(fields.id()));
         }
-        if (bizId != null) {
-            headers.add(OnceHeaders.BIZ_ID, OnceHeaders.text(bizId));
+        if (fields.bizId() != null) {
+            headers.add(OnceHeaders.BIZ_ID, OnceHeaders.text(fields.bizId()));
         }
-        headers.add(OnceHeaders.CREATED_AT, OnceHeaders.text(Long.toString(commitMillis)));
-        byte[] key = aggregateId == null ? null : aggregateId.getBytes(StandardCharsets.UTF_8);
-        return new Routed.DeadLetter(new ProducerRecord<>(deadLetterTopic, null, key, rowAsJson(row), headers), reason);
+        headers.add(OnceHeaders.CREATED_AT, OnceHeaders.text(Long.toString(fields.commitMillis())));
+        byte[] key = fields.aggregateId() == null ? null : fields.aggregateId().getBytes(StandardCharsets.UTF_8);
+        return new Routed.DeadLetter(new ProducerRecord<>(deadLetterTopic, null, key, rowAsJson(fields.row()), headers), reason);
     }
 
     // The whole row, so that a person can repair and replay it: nothing is lost.
@@ -265,7 +282,7 @@ public final class OutboxRouter {
 
     private static boolean isJsonColumn(Struct row, String column) {
         Field field = row.schema().field(column);
-        return field != null && JSON_SCHEMA.equals(field.schema().name());
+        return field != null && Json.LOGICAL_NAME.equals(field.schema().name());
     }
 
     private static String jsonProblem(byte[] payload) {
@@ -300,10 +317,10 @@ public final class OutboxRouter {
         if (value instanceof Long) {
             String logical = row.schema().field(column).schema().name();
             long v = (Long) value;
-            if ("io.debezium.time.MicroTimestamp".equals(logical)) {
+            if (MicroTimestamp.SCHEMA_NAME.equals(logical)) {
                 return Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1000L);
             }
-            if ("io.debezium.time.NanoTimestamp".equals(logical)) {
+            if (NanoTimestamp.SCHEMA_NAME.equals(logical)) {
                 return Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000_000L), Math.floorMod(v, 1_000_000_000L));
             }
             return Instant.ofEpochMilli(v);
@@ -319,15 +336,5 @@ public final class OutboxRouter {
         byte[] out = new byte[buffer.remaining()];
         buffer.get(out);
         return out;
-    }
-
-    /** What the router works with, for the start-up log line. */
-    public Map<String, Object> describe() {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("table", schemaName + "." + tableName);
-        d.put("topicPrefix", topicPrefix);
-        d.put("deadLetterTopic", deadLetterTopic);
-        d.put("columns", columns.byOption());
-        return d;
     }
 }

@@ -16,6 +16,6 @@ public sealed interface Routed {
     }
 
     /** Not an outbox insert (update, delete, heartbeat, another table): nothing to send, only its position to commit. */
-    record Skip(String why) implements Routed {
+    record Skip() implements Routed {
     }
 }

@@ -17,6 +17,8 @@ import java.util.function.Function;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -28,7 +30,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.onceonly.contracts.wire.OnceHeaders;
 import io.onceonly.testkit.Await;
 
-/** The sender's refusal paths, on producers that refuse what a test tells them to. */
+/** The sender's refusal, retry and renewal paths, on producers that refuse what a test tells them to. */
 class AcknowledgedSenderTest {
 
     private static final String DEAD_LETTER = "dead";
@@ -62,13 +64,7 @@ class AcknowledgedSenderTest {
         refusals.put(DEAD_LETTER, r -> new RecordTooLargeException("too large for the dead-letter topic"));
         AcknowledgedSender sender = sender();
 
-        CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
-            try {
-                sender.sendAll(List.of(event("outbox.big", "e1", "{}")));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Void> sending = inBackground(sender, List.of(event("outbox.big", "e1", "{}")));
         Await.until("a blockage naming e1", Duration.ofSeconds(10), () -> sender.blockage() != null);
         assertThat(sender.blockage().eventId()).isEqualTo("e1");
         assertThat(sender.blockage().topic()).isEqualTo(DEAD_LETTER);
@@ -88,14 +84,8 @@ class AcknowledgedSenderTest {
         refusals.put("outbox.missing", r -> new TimeoutException("Topic outbox.missing not present in metadata after 60000 ms."));
         AcknowledgedSender sender = sender();
 
-        CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
-            try {
-                sender.sendAll(List.of(event("outbox.missing", "e1", "{}"), event("outbox.missing", "e2", "{}"),
-                        event("outbox.missing", "e3", "{}"), event("outbox.other", "e4", "{}")));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Void> sending = inBackground(sender, List.of(event("outbox.missing", "e1", "{}"),
+                event("outbox.missing", "e2", "{}"), event("outbox.missing", "e3", "{}"), event("outbox.other", "e4", "{}")));
         Await.until("a blockage naming the topic", Duration.ofSeconds(10), () -> sender.blockage() != null);
         assertThat(sender.blockage().topic()).isEqualTo("outbox.missing");
         assertThat(sender.blockage().eventId()).isEqualTo("e1");
@@ -104,8 +94,7 @@ class AcknowledgedSenderTest {
 
         refusals.remove("outbox.missing");
         sending.get(10, TimeUnit.SECONDS);
-        assertThat(created.get(0).history()).extracting(r -> OnceHeaders.lastText(r.headers(), OnceHeaders.EVENT_ID).orElseThrow())
-                .containsSubsequence("e1", "e2", "e3");
+        assertThat(eventIds(created.get(0).history())).containsSubsequence("e1", "e2", "e3");
         assertThat(metrics.relayedCount()).isEqualTo(4);
     }
 
@@ -114,13 +103,7 @@ class AcknowledgedSenderTest {
         refusals.put("outbox.secret", r -> new TopicAuthorizationException(java.util.Set.of("outbox.secret")));
         AcknowledgedSender sender = sender();
 
-        CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
-            try {
-                sender.sendAll(List.of(event("outbox.secret", "e1", "{}")));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Void> sending = inBackground(sender, List.of(event("outbox.secret", "e1", "{}")));
         Await.until("a blockage naming the topic", Duration.ofSeconds(10), () -> sender.blockage() != null);
         assertThat(sender.blockage().topic()).isEqualTo("outbox.secret");
         assertThat(sender.blockage().fix()).contains("grant").contains("WRITE").contains("--topic outbox.secret");
@@ -128,6 +111,64 @@ class AcknowledgedSenderTest {
         refusals.remove("outbox.secret");
         sending.get(10, TimeUnit.SECONDS);
         assertThat(sender.blockage()).isNull();
+    }
+
+    @Test
+    void aRetriableErrorResendsTheRefusedRecordsInOrderCountsThemAndIsHealthyOnceTheyAreAcknowledged() throws Exception {
+        refusals.put("outbox.flaky", r -> new NotEnoughReplicasException("fewer in-sync replicas than required"));
+        AcknowledgedSender sender = sender();
+
+        CompletableFuture<Void> sending = inBackground(sender, List.of(event("outbox.steady", "e1", "{}"),
+                event("outbox.flaky", "e2", "{}"), event("outbox.flaky", "e3", "{}"), event("outbox.flaky", "e4", "{}")));
+        Await.until("a resend", Duration.ofSeconds(10), () -> metrics.retryCount() >= 3);
+        assertThat(sender.healthy()).isFalse();
+        assertThat(sender.lastError()).contains("NotEnoughReplicasException");
+        assertThat(sending).isNotDone();
+
+        refusals.remove("outbox.flaky");
+        sending.get(10, TimeUnit.SECONDS);
+        assertThat(sender.healthy()).isTrue();
+        assertThat(created).as("a retriable error keeps the producer").hasSize(1);
+        assertThat(eventIds(created.get(0).history())).containsExactly("e1", "e2", "e3", "e4");
+        assertThat(metrics.retryCount()).as("every refused send of e2, e3, e4: all of their sends but the last round")
+                .isPositive().isEqualTo(created.get(0).attempts("outbox.flaky") - 3);
+        assertThat(metrics.relayedCount()).isEqualTo(4);
+        assertThat(sender.blockage()).isNull();
+    }
+
+    @Test
+    void aNonRetriableErrorReplacesTheProducerAndTheNewOneSendsTheBatch() throws Exception {
+        AcknowledgedSender sender = sender();
+        Refusing fenced = created.get(0);
+        fenced.fence();
+
+        // Kept, the fenced producer would refuse forever: the batch would never be acknowledged.
+        inBackground(sender, List.of(event("outbox.a", "e1", "{}"), event("outbox.a", "e2", "{}"))).get(10, TimeUnit.SECONDS);
+
+        assertThat(created).hasSize(2);
+        assertThat(fenced.closed()).as("the fenced producer is closed").isTrue();
+        assertThat(fenced.history()).isEmpty();
+        Refusing renewed = created.get(1);
+        assertThat(renewed.deadLetter).isFalse();
+        assertThat(eventIds(renewed.history())).containsExactly("e1", "e2");
+        assertThat(metrics.retryCount()).isEqualTo(2);
+        assertThat(metrics.relayedCount()).isEqualTo(2);
+        assertThat(sender.healthy()).isTrue();
+        assertThat(sender.lastError()).contains("ProducerFencedException");
+    }
+
+    private static CompletableFuture<Void> inBackground(AcknowledgedSender sender, List<AcknowledgedSender.Outgoing> batch) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                sender.sendAll(batch);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static List<String> eventIds(List<ProducerRecord<byte[], byte[]>> records) {
+        return records.stream().map(r -> OnceHeaders.lastText(r.headers(), OnceHeaders.EVENT_ID).orElseThrow()).toList();
     }
 
     private AcknowledgedSender sender() {
@@ -149,6 +190,7 @@ class AcknowledgedSenderTest {
     private final class Refusing extends MockProducer<byte[], byte[]> {
         private final boolean deadLetter;
         private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+        private volatile boolean fenced;
 
         Refusing(boolean deadLetter) {
             super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
@@ -158,11 +200,19 @@ class AcknowledgedSenderTest {
         @Override
         public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
             attempts.merge(record.topic(), 1, Integer::sum);
+            if (fenced) {
+                return CompletableFuture.failedFuture(new ProducerFencedException("another producer with the same transactional.id"));
+            }
             Function<ProducerRecord<byte[], byte[]>, RuntimeException> refusal = refusals.get(record.topic());
             if (refusal != null) {
                 return CompletableFuture.failedFuture(refusal.apply(record));
             }
             return super.send(record);
+        }
+
+        /** Refuses every send from now on, as a producer that another one with its id fenced. */
+        void fence() {
+            fenced = true;
         }
 
         int attempts(String topic) {

@@ -153,11 +153,6 @@ public final class DemoReport {
         return duplicatesCreated;
     }
 
-    /** Payment-to-card latency in ms: p50, p95, p99, max. */
-    public double[] latencyMillis() {
-        return latencyMs.clone();
-    }
-
     /** The report as printed at the end of a run. */
     public String text() {
         StringBuilder out = new StringBuilder();
@@ -190,8 +185,8 @@ public final class DemoReport {
         return out.toString();
     }
 
-    /** The report as Markdown, referring to {@code latency.svg} beside it. */
-    public String markdown() {
+    // The report as Markdown, referring to latency.svg beside it.
+    private String markdown() {
         StringBuilder md = new StringBuilder("# Once membership demo\n\n").append(settings).append(".\n\n");
         md.append("## Where duplicates were made, and where they were removed\n\n| stage | in | duplicates created | duplicates removed | out |\n|---|---|---|---|---|\n");
         for (LayerRow r : layers) {

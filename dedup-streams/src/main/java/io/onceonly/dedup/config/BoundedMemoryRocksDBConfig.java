@@ -1,4 +1,4 @@
-package io.onceonly.dedup.topology;
+package io.onceonly.dedup.config;
 
 import java.util.Map;
 
