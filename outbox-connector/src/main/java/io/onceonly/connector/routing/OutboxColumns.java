@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * Which column of the outbox table holds which field of the wire contract. The defaults are the
- * table of shared/DESIGN.md; a table laid out for Debezium's outbox router
+ * table of docs/design.md; a table laid out for Debezium's outbox router
  * ({@code id, aggregatetype, aggregateid, type, payload}) maps onto it too.
  *
  * @param id event id column

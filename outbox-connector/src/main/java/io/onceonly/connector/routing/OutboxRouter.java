@@ -37,7 +37,7 @@ import io.onceonly.contracts.wire.WireLimits;
 
 /**
  * Turns one Debezium change event of the outbox table into the Kafka record of the wire contract
- * (shared/DESIGN.md), or into a dead letter with a reason, or into nothing (updates, deletes,
+ * (docs/design.md), or into a dead letter with a reason, or into nothing (updates, deletes,
  * heartbeats). Pure: no I/O, so it is tested without servers.
  */
 public final class OutboxRouter {
