@@ -1,4 +1,4 @@
-package io.onceonly.testkit;
+package io.onceonly.stack;
 
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -8,14 +8,19 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /** Waits until a broker answers an admin request, not merely until its port is open. */
-final class BrokerReadiness {
+public final class BrokerReadiness {
 
     private static final long TIMEOUT_MS = 60_000;
 
     private BrokerReadiness() {
     }
 
-    static void await(String bootstrapServers) {
+    /**
+     * Returns once the broker at {@code bootstrapServers} answers.
+     *
+     * @throws IllegalStateException after 60 s, naming the address
+     */
+    public static void await(String bootstrapServers) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");

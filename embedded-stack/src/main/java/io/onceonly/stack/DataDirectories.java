@@ -1,4 +1,4 @@
-package io.onceonly.testkit;
+package io.onceonly.stack;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Removal of data directories: the testkit's servers', an app's state directory in a run. */
+/** Removal of data directories: the embedded servers', an app's state directory in a run. */
 public final class DataDirectories {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataDirectories.class);

@@ -1,4 +1,4 @@
-package io.onceonly.testkit;
+package io.onceonly.stack;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -217,7 +217,7 @@ public final class KafkaBroker implements KafkaService {
             return this;
         }
 
-        /** A broker setting, overriding the testkit's default (for example {@code num.partitions}). */
+        /** A broker setting, overriding this class's default (for example {@code num.partitions}). */
         public Builder config(String key, String value) {
             overrides.put(key, value);
             return this;

@@ -1,4 +1,4 @@
-package io.onceonly.testkit;
+package io.onceonly.stack;
 
 import java.util.Map;
 import java.util.Properties;
@@ -13,7 +13,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * A Kafka cluster reachable on loopback that exactly-once applications can use: embedded
- * ({@link KafkaBroker}) or in a container ({@link ContainerKafka}).
+ * ({@link KafkaBroker}) or in a container (the testkit's {@code ContainerKafka}).
  */
 public interface KafkaService extends AutoCloseable {
 

@@ -1,15 +1,16 @@
-package io.onceonly.testkit;
+package io.onceonly.stack;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 /** The pool every {@link PostgresService} hands out, sized for tests with a few concurrent writers. */
-final class PooledDataSource {
+public final class PooledDataSource {
 
     private PooledDataSource() {
     }
 
-    static HikariDataSource open(PostgresService server, String poolName) {
+    /** A pool named {@code poolName} on {@code server}, created even while the server is not up yet. */
+    public static HikariDataSource open(PostgresService server, String poolName) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(poolName);
         config.setJdbcUrl(server.jdbcUrl());

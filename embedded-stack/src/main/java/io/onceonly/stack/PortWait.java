@@ -1,18 +1,24 @@
-package io.onceonly.testkit;
+package io.onceonly.stack;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
 /** Waits for a TCP port to accept connections after a restart. */
-final class PortWait {
+public final class PortWait {
 
     private static final long TIMEOUT_MS = 60_000;
 
     private PortWait() {
     }
 
-    static void until(String host, int port, String what) {
+    /**
+     * Returns once {@code host:port} accepts a connection.
+     *
+     * @param what the server, for the failure message
+     * @throws IllegalStateException after 60 s, naming {@code what} and the address
+     */
+    public static void until(String host, int port, String what) {
         long deadline = System.currentTimeMillis() + TIMEOUT_MS;
         while (true) {
             try (Socket socket = new Socket()) {

@@ -1,10 +1,10 @@
-package io.onceonly.testkit;
+package io.onceonly.stack;
 
 import javax.sql.DataSource;
 
 /**
  * A PostgreSQL server with {@code wal_level=logical}, reachable on loopback: embedded
- * ({@link Postgres}) or in a container ({@link ContainerPostgres}).
+ * ({@link Postgres}) or in a container (the testkit's {@code ContainerPostgres}).
  */
 public interface PostgresService extends AutoCloseable {
 

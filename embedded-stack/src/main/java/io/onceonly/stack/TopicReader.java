@@ -1,4 +1,4 @@
-package io.onceonly.testkit;
+package io.onceonly.stack;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.onceonly.contracts.wire.OnceHeaders;
-import io.onceonly.testkit.Await;
+import io.onceonly.stack.Await;
 
 /** The sender's refusal paths, on producers that refuse what a test tells them to. */
 class AcknowledgedSenderTest {
