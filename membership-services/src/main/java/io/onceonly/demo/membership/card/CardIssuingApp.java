@@ -20,14 +20,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.onceonly.demo.membership.ServiceDatabase;
+import io.onceonly.demo.membership.services.ServiceDatabase;
 import io.onceonly.runtime.AppOptions;
 import io.onceonly.runtime.AppRunner;
 import io.onceonly.runtime.HealthReport;
 import io.onceonly.runtime.OpsServer;
 
 /**
- * The card-issuing service as a deployable app: {@code java -jar demo-membership.jar card-service}.
+ * The card-issuing service as a deployable app: {@code java -jar membership-services.jar card-service}.
  * Consumes the deduplicated payments topic and issues one card per payment; {@code kafka.*}
  * passes to its consumer. Exit codes as every Once app: 0 after SIGTERM, 1 on failure, 2 for a bad option.
  */
@@ -49,7 +49,7 @@ public final class CardIssuingApp {
 
     private static final String USAGE = "Once demo card-issuing service: one card per payment, claimed in the same"
             + " transaction as the card, offsets committed after it.\n\n"
-            + "Usage: java -jar demo-membership.jar card-service [--config FILE] [--option=value ...] [--list-options]";
+            + "Usage: java -jar membership-services.jar card-service [--config FILE] [--option=value ...] [--list-options]";
 
     private static final Logger LOG = LoggerFactory.getLogger(CardIssuingApp.class);
 

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 import io.onceonly.contracts.IdempotentConsumer;
 import io.onceonly.contracts.serde.JsonDeserializer;
 import io.onceonly.contracts.wire.EventMetadata;
-import io.onceonly.demo.membership.DemoNames;
 import io.onceonly.demo.membership.payment.PaymentCompleted;
+import io.onceonly.demo.membership.services.DemoNames;
 
 /**
  * Issues one membership card per payment. It reads the deduplicated topic with

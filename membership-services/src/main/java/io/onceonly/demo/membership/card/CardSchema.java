@@ -5,8 +5,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 import io.onceonly.contracts.OutboxSchema;
-import io.onceonly.demo.membership.DemoNames;
-import io.onceonly.demo.membership.InTransaction;
+import io.onceonly.demo.membership.services.DemoNames;
+import io.onceonly.demo.membership.services.InTransaction;
 
 /** The card service's own tables, in schema {@value DemoNames#CARD_SCHEMA}: its cards and its processed-message log. */
 public final class CardSchema {

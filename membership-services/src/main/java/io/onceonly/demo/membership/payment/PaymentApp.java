@@ -26,15 +26,15 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.onceonly.demo.membership.DemoNames;
-import io.onceonly.demo.membership.ServiceDatabase;
+import io.onceonly.demo.membership.services.DemoNames;
+import io.onceonly.demo.membership.services.ServiceDatabase;
 import io.onceonly.runtime.AppOptions;
 import io.onceonly.runtime.AppRunner;
 import io.onceonly.runtime.HealthReport;
 import io.onceonly.runtime.OpsServer;
 
 /**
- * The payment service as a deployable app: {@code java -jar demo-membership.jar payment-service}.
+ * The payment service as a deployable app: {@code java -jar membership-services.jar payment-service}.
  * {@code POST /purchases} with {@code {"requestId", "userId", "cardType", "amountCents"}} answers
  * {@code {"outcome", "paymentId", "reason"}}; {@code POST /accounts} with {@code {"userId", "cents"}}
  * opens an account. Exit codes as every Once app: 0 after SIGTERM, 1 on failure, 2 for a bad option.
@@ -52,7 +52,7 @@ public final class PaymentApp {
 
     private static final String USAGE = "Once demo payment service: sells membership cards, one transaction per purchase"
             + " (payment, debit, PaymentCompleted in the outbox).\n\n"
-            + "Usage: java -jar demo-membership.jar payment-service [--config FILE] [--option=value ...] [--list-options]";
+            + "Usage: java -jar membership-services.jar payment-service [--config FILE] [--option=value ...] [--list-options]";
 
     private static final Logger LOG = LoggerFactory.getLogger(PaymentApp.class);
     private static final ObjectMapper JSON = new ObjectMapper();

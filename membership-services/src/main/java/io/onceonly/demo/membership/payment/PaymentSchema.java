@@ -6,8 +6,8 @@ import java.sql.Statement;
 import java.util.List;
 
 import io.onceonly.contracts.OutboxSchema;
-import io.onceonly.demo.membership.DemoNames;
-import io.onceonly.demo.membership.InTransaction;
+import io.onceonly.demo.membership.services.DemoNames;
+import io.onceonly.demo.membership.services.InTransaction;
 
 /** The payment service's tables, its outbox among them, in schema {@value DemoNames#PAYMENT_SCHEMA}. */
 public final class PaymentSchema {

@@ -10,7 +10,7 @@ import javax.sql.DataSource;
 
 import io.onceonly.contracts.OutboxEvent;
 import io.onceonly.contracts.OutboxWriter;
-import io.onceonly.demo.membership.DemoNames;
+import io.onceonly.demo.membership.services.DemoNames;
 
 /**
  * Sells membership cards. A purchase is ONE database transaction: the payment row (its request id

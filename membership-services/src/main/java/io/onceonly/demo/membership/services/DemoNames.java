@@ -1,4 +1,4 @@
-package io.onceonly.demo.membership;
+package io.onceonly.demo.membership.services;
 
 import io.onceonly.contracts.wire.OutboxTopics;
 

@@ -1,4 +1,4 @@
-package io.onceonly.demo.membership;
+package io.onceonly.demo.membership.services;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;

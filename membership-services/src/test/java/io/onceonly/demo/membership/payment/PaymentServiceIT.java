@@ -23,8 +23,8 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.onceonly.demo.membership.DemoNames;
-import io.onceonly.testkit.PostgresService;
+import io.onceonly.demo.membership.services.DemoNames;
+import io.onceonly.stack.PostgresService;
 import io.onceonly.testkit.WithStack;
 
 @WithStack
