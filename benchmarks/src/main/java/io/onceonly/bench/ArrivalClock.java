@@ -15,7 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import io.onceonly.contracts.wire.OnceHeaders;
-import io.onceonly.testkit.KafkaService;
+import io.onceonly.stack.KafkaService;
 
 /**
  * A consumer on one topic that notes when each event id first arrived (System.nanoTime), from the

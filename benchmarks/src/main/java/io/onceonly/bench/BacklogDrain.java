@@ -28,8 +28,8 @@ import io.onceonly.connector.OutboxConnector;
 import io.onceonly.connector.config.ConnectorConfig;
 import io.onceonly.contracts.OutboxWriter;
 import io.onceonly.runtime.AppOptions;
-import io.onceonly.testkit.TestStack;
-import io.onceonly.testkit.TopicReader;
+import io.onceonly.stack.TopicReader;
+import io.onceonly.stack.ServerStack;
 
 /**
  * How fast the relay empties a backlog: rows are committed while the connector is stopped, then
@@ -40,16 +40,16 @@ final class BacklogDrain {
 
     private static final Logger LOG = LoggerFactory.getLogger(BacklogDrain.class);
 
-    private final TestStack stack;
+    private final ServerStack stack;
     private final Results results;
     private final String note;
 
-    BacklogDrain(TestStack stack, Results results) {
+    BacklogDrain(ServerStack stack, Results results) {
         this(stack, results, "");
     }
 
     /** @param note added to the rows' setting, to tell a repeated run apart */
-    BacklogDrain(TestStack stack, Results results, String note) {
+    BacklogDrain(ServerStack stack, Results results, String note) {
         this.stack = stack;
         this.results = results;
         this.note = note;

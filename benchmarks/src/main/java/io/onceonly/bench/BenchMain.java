@@ -9,11 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.onceonly.contracts.OutboxSchema;
-import io.onceonly.testkit.TestStack;
+import io.onceonly.stack.ServerStack;
 
 /**
  * {@code mvn -pl benchmarks exec:java [-Dexec.args="--quick --out DIR"]}: runs the figures on the
- * testkit stack (durable PostgreSQL, in-process Kafka), prints a table and writes results.json,
+ * embedded stack (durable PostgreSQL, in-process Kafka), prints a table and writes results.json,
  * results.md and latency.svg to {@code DIR} (default {@code benchmarks/target/results}).
  */
 public final class BenchMain {
@@ -51,7 +51,7 @@ public final class BenchMain {
         Files.createDirectories(out);
         Results results = new Results();
         List<RatePoint> endToEnd;
-        try (TestStack stack = TestStack.start()) {
+        try (ServerStack stack = ServerStack.embedded()) {
             try (var c = stack.postgres().dataSource().getConnection()) {
                 OutboxSchema.install(c);
             }

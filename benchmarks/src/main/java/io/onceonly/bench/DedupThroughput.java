@@ -11,7 +11,7 @@ import io.onceonly.contracts.wire.OutboxTopics;
 import io.onceonly.dedup.DedupService;
 import io.onceonly.dedup.config.DedupConfig;
 import io.onceonly.runtime.AppOptions;
-import io.onceonly.testkit.TestStack;
+import io.onceonly.stack.ServerStack;
 
 /**
  * Records per second through the dedup app with exactly_once_v2, against the same app with
@@ -23,11 +23,11 @@ final class DedupThroughput {
     private static final Logger LOG = LoggerFactory.getLogger(DedupThroughput.class);
     private static final String INPUT = "outbox.bench-dedup";
 
-    private final TestStack stack;
+    private final ServerStack stack;
     private final Results results;
     private final Map<String, Map<String, Double>> profile = new LinkedHashMap<>();
 
-    DedupThroughput(TestStack stack, Results results) {
+    DedupThroughput(ServerStack stack, Results results) {
         this.stack = stack;
         this.results = results;
     }

@@ -15,7 +15,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import io.onceonly.contracts.wire.EventMetadata;
-import io.onceonly.testkit.KafkaService;
+import io.onceonly.stack.KafkaService;
 
 /**
  * The dedup figure's input, written as the connector writes records: a given share are a later

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import io.onceonly.connector.OutboxConnectorApp;
 import io.onceonly.dedup.DedupApp;
-import io.onceonly.testkit.ChildJvm;
-import io.onceonly.testkit.TestStack;
+import io.onceonly.stack.ChildJvm;
+import io.onceonly.stack.ServerStack;
 
 /**
  * The whole pipeline at open-loop offered rates: business transactions of 10 events committed to
@@ -29,11 +29,11 @@ final class EndToEnd {
     /** Delivered below this share of the offered rate, the pipeline no longer keeps up. */
     private static final double SATURATED = 0.9;
 
-    private final TestStack stack;
+    private final ServerStack stack;
     private final Results results;
     private final Path logs;
 
-    EndToEnd(TestStack stack, Results results, Path logs) {
+    EndToEnd(ServerStack stack, Results results, Path logs) {
         this.stack = stack;
         this.results = results;
         this.logs = logs;

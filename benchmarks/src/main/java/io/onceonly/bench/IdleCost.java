@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 import io.onceonly.connector.OutboxConnectorApp;
 import io.onceonly.dedup.DedupApp;
-import io.onceonly.testkit.ChildJvm;
-import io.onceonly.testkit.TestStack;
+import io.onceonly.stack.ChildJvm;
+import io.onceonly.stack.ServerStack;
 
 /**
  * CPU the connector and the dedup app burn with no traffic at all: each runs in a child JVM,
@@ -22,11 +22,11 @@ final class IdleCost {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdleCost.class);
 
-    private final TestStack stack;
+    private final ServerStack stack;
     private final Results results;
     private final Path logs;
 
-    IdleCost(TestStack stack, Results results, Path logs) {
+    IdleCost(ServerStack stack, Results results, Path logs) {
         this.stack = stack;
         this.results = results;
         this.logs = logs;

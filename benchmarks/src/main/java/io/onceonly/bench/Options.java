@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.onceonly.testkit.TestStack;
+import io.onceonly.stack.ServerStack;
 
 /** Command-line options of the connector and the dedup app on the benchmark stack, one set per run. */
 final class Options {
@@ -14,7 +14,7 @@ final class Options {
     }
 
     /** The connector with its own slot, publication and offset topic. */
-    static String[] connectorArgs(TestStack stack, String slot, Map<String, String> settings) {
+    static String[] connectorArgs(ServerStack stack, String slot, Map<String, String> settings) {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("database.url", stack.postgres().jdbcUrl());
         o.put("database.user", stack.postgres().username());
@@ -33,7 +33,7 @@ final class Options {
     }
 
     /** The dedup app as {@code application}, reading {@code input} and writing {@code output}. */
-    static String[] dedupArgs(TestStack stack, String application, String input, String output, String stateDir,
+    static String[] dedupArgs(ServerStack stack, String application, String input, String output, String stateDir,
                               Map<String, String> settings) {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("kafka.bootstrap.servers", stack.kafka().bootstrapServers());

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-import io.onceonly.testkit.Postgres;
-import io.onceonly.testkit.PostgresService;
+import io.onceonly.stack.Postgres;
+import io.onceonly.stack.PostgresService;
 
 /** CPU time of a process (user + system), read from /proc: what the process cost, whatever else runs. */
 final class ProcessCpu {

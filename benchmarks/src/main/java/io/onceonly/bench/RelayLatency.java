@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 import io.onceonly.connector.OutboxConnector;
 import io.onceonly.connector.config.ConnectorConfig;
 import io.onceonly.runtime.AppOptions;
-import io.onceonly.testkit.TestStack;
+import io.onceonly.stack.ServerStack;
 
 /**
  * Commit-to-Kafka latency of the relay at fixed offered rates: from the moment the business
@@ -20,10 +20,10 @@ final class RelayLatency {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayLatency.class);
 
-    private final TestStack stack;
+    private final ServerStack stack;
     private final Results results;
 
-    RelayLatency(TestStack stack, Results results) {
+    RelayLatency(ServerStack stack, Results results) {
         this.stack = stack;
         this.results = results;
     }

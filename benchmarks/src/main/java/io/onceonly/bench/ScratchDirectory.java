@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import io.onceonly.testkit.DataDirectories;
+import io.onceonly.stack.DataDirectories;
 
 /** A temporary directory (state of a dedup app) removed with everything in it on close. */
 final class ScratchDirectory implements AutoCloseable {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.onceonly.testkit.PostgresService;
+import io.onceonly.stack.PostgresService;
 import io.onceonly.testkit.WithStack;
 
 @WithStack(scope = WithStack.Scope.JVM)

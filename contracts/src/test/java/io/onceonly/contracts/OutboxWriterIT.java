@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import io.onceonly.contracts.wire.WireLimits;
 import io.onceonly.contracts.wire.WireSize;
-import io.onceonly.testkit.PostgresService;
+import io.onceonly.stack.PostgresService;
 import io.onceonly.testkit.WithStack;
 
 @WithStack(scope = WithStack.Scope.JVM)

@@ -29,9 +29,9 @@ import io.onceonly.contracts.wire.EventMetadata;
 import io.onceonly.contracts.wire.OnceHeaders;
 import io.onceonly.dedup.config.DedupConfig;
 import io.onceonly.runtime.AppOptions;
-import io.onceonly.testkit.KafkaService;
+import io.onceonly.stack.KafkaService;
+import io.onceonly.stack.TopicReader;
 import io.onceonly.testkit.TestStack;
-import io.onceonly.testkit.TopicReader;
 import io.onceonly.testkit.WithStack;
 
 /** The app at the edges of operations, on the testkit broker: topics it must create, records its outputs refuse, topics that appear later. */

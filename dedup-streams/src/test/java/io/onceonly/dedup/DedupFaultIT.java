@@ -23,10 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.onceonly.contracts.wire.EventMetadata;
-import io.onceonly.testkit.ChildJvm;
-import io.onceonly.testkit.KafkaService;
+import io.onceonly.stack.ChildJvm;
+import io.onceonly.stack.KafkaService;
+import io.onceonly.stack.TopicReader;
 import io.onceonly.testkit.TestStack;
-import io.onceonly.testkit.TopicReader;
 import io.onceonly.testkit.WithStack;
 
 /** The app in child JVMs killed with SIGKILL mid-stream: the output must still be exactly the unique set. */

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import io.onceonly.contracts.wire.EventMetadata;
 import io.onceonly.dedup.config.DedupConfig;
 import io.onceonly.runtime.AppOptions;
+import io.onceonly.stack.TopicReader;
 import io.onceonly.testkit.TestStack;
-import io.onceonly.testkit.TopicReader;
 import io.onceonly.testkit.WithStack;
 
 /** The app in-process on the testkit broker; every check reads with read_committed. */

@@ -19,7 +19,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import io.onceonly.contracts.wire.EventMetadata;
-import io.onceonly.testkit.KafkaService;
+import io.onceonly.stack.KafkaService;
 
 /**
  * Input for dedup tests: records as the connector writes them, where a share are copies of an

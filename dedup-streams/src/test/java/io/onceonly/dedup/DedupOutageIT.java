@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.onceonly.testkit.KafkaBroker;
+import io.onceonly.stack.KafkaBroker;
+import io.onceonly.stack.TopicReader;
 import io.onceonly.testkit.TestStack;
-import io.onceonly.testkit.TopicReader;
 import io.onceonly.testkit.WithStack;
 
 /** The app in-process while its Kafka broker goes away: a stack of its own, since these tests stop the broker. */

@@ -14,9 +14,9 @@ import io.onceonly.connector.config.ConnectorConfig;
 import io.onceonly.connector.config.ConnectorOptions;
 import io.onceonly.dedup.config.DedupConfig;
 import io.onceonly.dedup.config.DedupOptions;
-import io.onceonly.demo.membership.MembershipDemo;
 import io.onceonly.demo.membership.card.CardIssuingApp;
 import io.onceonly.demo.membership.payment.PaymentApp;
+import io.onceonly.demo.membership.services.MembershipServices;
 import io.onceonly.runtime.AppOptions;
 
 /**
@@ -31,9 +31,9 @@ enum DeployableApp {
     DEDUP_STREAMS("dedup-streams", null, DedupOptions.definition(),
             List.of(DedupOptions.KAFKA_PREFIX), DedupOptions.HTTP_PORT,
             options -> DedupConfig.from(options), DedupOptions.STATE_DIR),
-    PAYMENT_SERVICE("demo-membership", MembershipDemo.PAYMENT_SERVICE, PaymentApp.definition(),
+    PAYMENT_SERVICE("membership-services", MembershipServices.PAYMENT_SERVICE, PaymentApp.definition(),
             List.of(), "http.port", options -> PaymentApp.config(options), null),
-    CARD_SERVICE("demo-membership", MembershipDemo.CARD_SERVICE, CardIssuingApp.definition(),
+    CARD_SERVICE("membership-services", MembershipServices.CARD_SERVICE, CardIssuingApp.definition(),
             List.of("kafka."), "http.port", options -> CardIssuingApp.config(options), null);
 
     private final String module;

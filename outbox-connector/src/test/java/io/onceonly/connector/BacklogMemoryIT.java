@@ -19,11 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.onceonly.contracts.OutboxSchema;
-import io.onceonly.testkit.Await;
-import io.onceonly.testkit.ChildJvm;
-import io.onceonly.testkit.KafkaBroker;
+import io.onceonly.stack.Await;
+import io.onceonly.stack.ChildJvm;
+import io.onceonly.stack.KafkaBroker;
+import io.onceonly.stack.TopicReader;
 import io.onceonly.testkit.TestStack;
-import io.onceonly.testkit.TopicReader;
 import io.onceonly.testkit.WithStack;
 
 /**

@@ -10,7 +10,7 @@ import java.util.Map;
 
 import io.onceonly.connector.config.ConnectorConfig;
 import io.onceonly.runtime.AppOptions;
-import io.onceonly.testkit.PostgresService;
+import io.onceonly.stack.PostgresService;
 import io.onceonly.testkit.TestStack;
 
 /** Connector options for a test stack: each connector of a test gets its own slot, publication and offset topic. */

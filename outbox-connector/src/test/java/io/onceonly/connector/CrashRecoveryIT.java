@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 
 import io.onceonly.contracts.OutboxSchema;
 import io.onceonly.contracts.wire.EventMetadata;
-import io.onceonly.testkit.ChildJvm;
+import io.onceonly.stack.ChildJvm;
+import io.onceonly.stack.TopicReader;
 import io.onceonly.testkit.TestStack;
-import io.onceonly.testkit.TopicReader;
 import io.onceonly.testkit.WithStack;
 
 /** The relay in a child JVM, killed with SIGKILL while writers are busy: nothing committed may be missing. */

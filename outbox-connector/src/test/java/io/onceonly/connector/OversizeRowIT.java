@@ -27,9 +27,9 @@ import io.onceonly.connector.relay.Blockage;
 import io.onceonly.contracts.OutboxSchema;
 import io.onceonly.contracts.wire.EventMetadata;
 import io.onceonly.contracts.wire.OnceHeaders;
-import io.onceonly.testkit.Await;
+import io.onceonly.stack.Await;
+import io.onceonly.stack.TopicReader;
 import io.onceonly.testkit.TestStack;
-import io.onceonly.testkit.TopicReader;
 import io.onceonly.testkit.WithStack;
 
 /**

@@ -32,8 +32,8 @@ import io.onceonly.contracts.OutboxSchema;
 import io.onceonly.contracts.OutboxWriter;
 import io.onceonly.contracts.wire.EventMetadata;
 import io.onceonly.contracts.wire.OnceHeaders;
+import io.onceonly.stack.TopicReader;
 import io.onceonly.testkit.TestStack;
-import io.onceonly.testkit.TopicReader;
 import io.onceonly.testkit.WithStack;
 
 /** The relay against real PostgreSQL and Kafka, one connector shared by the class (restarted by one test). */

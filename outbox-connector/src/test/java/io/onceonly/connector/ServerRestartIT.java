@@ -22,11 +22,11 @@ import org.slf4j.LoggerFactory;
 
 import io.onceonly.contracts.OutboxSchema;
 import io.onceonly.contracts.wire.EventMetadata;
-import io.onceonly.testkit.Await;
-import io.onceonly.testkit.KafkaBroker;
-import io.onceonly.testkit.Postgres;
+import io.onceonly.stack.Await;
+import io.onceonly.stack.KafkaBroker;
+import io.onceonly.stack.Postgres;
+import io.onceonly.stack.TopicReader;
 import io.onceonly.testkit.TestStack;
-import io.onceonly.testkit.TopicReader;
 import io.onceonly.testkit.WithStack;
 
 /**

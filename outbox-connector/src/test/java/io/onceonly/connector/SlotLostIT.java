@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 import io.onceonly.connector.source.SlotLostException;
 import io.onceonly.contracts.OutboxSchema;
 import io.onceonly.contracts.wire.EventMetadata;
+import io.onceonly.stack.TopicReader;
 import io.onceonly.testkit.TestStack;
-import io.onceonly.testkit.TopicReader;
 import io.onceonly.testkit.WithStack;
 
 /**

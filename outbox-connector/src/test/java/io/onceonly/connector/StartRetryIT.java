@@ -24,7 +24,7 @@ import io.onceonly.connector.config.ConnectorConfig;
 import io.onceonly.connector.source.DatabaseUnavailableException;
 import io.onceonly.connector.source.SourceDatabase;
 import io.onceonly.contracts.OutboxSchema;
-import io.onceonly.testkit.Postgres;
+import io.onceonly.stack.Postgres;
 import io.onceonly.testkit.TestStack;
 import io.onceonly.testkit.WithStack;
 

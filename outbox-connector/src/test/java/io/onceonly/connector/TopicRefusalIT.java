@@ -20,10 +20,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import io.onceonly.contracts.OutboxSchema;
 import io.onceonly.contracts.wire.EventMetadata;
 import io.onceonly.contracts.wire.OnceHeaders;
-import io.onceonly.testkit.Await;
-import io.onceonly.testkit.KafkaBroker;
+import io.onceonly.stack.Await;
+import io.onceonly.stack.KafkaBroker;
+import io.onceonly.stack.TopicReader;
 import io.onceonly.testkit.TestStack;
-import io.onceonly.testkit.TopicReader;
 import io.onceonly.testkit.WithStack;
 
 /**

@@ -4,6 +4,11 @@ import java.util.List;
 
 import org.testcontainers.kafka.KafkaContainer;
 
+import io.onceonly.stack.BrokerReadiness;
+import io.onceonly.stack.FreePort;
+import io.onceonly.stack.KafkaService;
+import io.onceonly.stack.PortWait;
+
 /**
  * The official Apache Kafka image in KRaft mode, single node, with the internal topics of
  * exactly-once at replication factor 1; its port is bound to a fixed loopback port so that

@@ -8,6 +8,11 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
+import io.onceonly.stack.FreePort;
+import io.onceonly.stack.PooledDataSource;
+import io.onceonly.stack.PortWait;
+import io.onceonly.stack.PostgresService;
+
 /**
  * PostgreSQL 17 in a Docker container, started with {@code wal_level=logical} and durable
  * settings, its port bound to a fixed loopback port so that {@link #restart()} keeps it.

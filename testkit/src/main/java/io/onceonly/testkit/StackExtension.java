@@ -9,6 +9,9 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
+import io.onceonly.stack.KafkaService;
+import io.onceonly.stack.PostgresService;
+
 /**
  * JUnit 5 extension behind {@link WithStack}: starts the stack once per class or per JVM, stores
  * it where JUnit closes it, and resolves {@link TestStack}, {@link KafkaService} and

@@ -9,6 +9,9 @@ import java.lang.annotation.Target;
 
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.onceonly.stack.KafkaService;
+import io.onceonly.stack.PostgresService;
+
 /**
  * Gives a test class a running {@link TestStack}: declare a parameter of type {@link TestStack},
  * {@link KafkaService} or {@link PostgresService} on a constructor, a lifecycle method or a test.

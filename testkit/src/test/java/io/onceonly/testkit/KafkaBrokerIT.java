@@ -14,6 +14,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import io.onceonly.stack.KafkaBroker;
+import io.onceonly.stack.KafkaService;
+import io.onceonly.stack.TopicReader;
+
 /** Runs on whatever {@code -Donce.stack} selects; the class owns its stack because it restarts the broker. */
 @WithStack
 class KafkaBrokerIT {

@@ -11,6 +11,9 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 
+import io.onceonly.stack.Postgres;
+import io.onceonly.stack.PostgresService;
+
 /** The class owns its stack because it restarts PostgreSQL. */
 @WithStack
 class PostgresIT {

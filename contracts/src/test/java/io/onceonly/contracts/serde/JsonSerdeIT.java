@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
-import io.onceonly.testkit.KafkaService;
+import io.onceonly.stack.KafkaService;
 import io.onceonly.testkit.WithStack;
 
 @WithStack(scope = WithStack.Scope.JVM)

@@ -7,12 +7,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import io.onceonly.demo.membership.card.CardIssuingApp;
 import io.onceonly.demo.membership.card.CardIssuingService;
 import io.onceonly.demo.membership.card.CardSchema;
 import io.onceonly.demo.membership.driver.Buyers;
@@ -21,7 +19,6 @@ import io.onceonly.demo.membership.driver.Fault;
 import io.onceonly.demo.membership.driver.FaultInjector;
 import io.onceonly.demo.membership.driver.FaultLog;
 import io.onceonly.demo.membership.driver.Progress;
-import io.onceonly.demo.membership.payment.PaymentApp;
 import io.onceonly.demo.membership.payment.PaymentSchema;
 import io.onceonly.demo.membership.payment.PaymentService;
 import io.onceonly.demo.membership.pipeline.DemoFootprint;
@@ -31,7 +28,9 @@ import io.onceonly.demo.membership.report.DemoReport;
 import io.onceonly.demo.membership.report.LatencyRecorder;
 import io.onceonly.demo.membership.report.Ledger;
 import io.onceonly.demo.membership.report.TopicTally;
-import io.onceonly.testkit.DataDirectories;
+import io.onceonly.demo.membership.services.DemoNames;
+import io.onceonly.demo.membership.services.MembershipServices;
+import io.onceonly.stack.DataDirectories;
 
 /**
  * {@code java -jar demo-membership.jar}: pay once, get exactly one card. Starts Kafka and
@@ -40,11 +39,6 @@ import io.onceonly.testkit.DataDirectories;
  * verdict. Exit code 0 exactly when the verdict holds.
  */
 public final class MembershipDemo {
-
-    /** First argument that runs the payment service instead of the demo. */
-    public static final String PAYMENT_SERVICE = "payment-service";
-    /** First argument that runs the card-issuing service instead of the demo. */
-    public static final String CARD_SERVICE = "card-service";
 
     private static final Duration STAGE_START = Duration.ofSeconds(120);
     private static final Duration DRAIN = Duration.ofSeconds(180);
@@ -55,15 +49,12 @@ public final class MembershipDemo {
 
     /**
      * The demo, or with a first argument {@code payment-service} or {@code card-service} one of
-     * its services as a deployable app (the images of docker/compose.yaml run them so).
+     * its services as a deployable app, as {@link MembershipServices} runs them (kept here so that
+     * this jar alone still runs them).
      */
     public static void main(String[] args) {
-        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
-        if (args.length > 0 && args[0].equals(PAYMENT_SERVICE)) {
-            System.exit(PaymentApp.run(rest));
-        }
-        if (args.length > 0 && args[0].equals(CARD_SERVICE)) {
-            System.exit(CardIssuingApp.run(rest));
+        if (args.length > 0 && MembershipServices.names(args[0])) {
+            System.exit(MembershipServices.run(args, System.err));
         }
         System.exit(exitCode(args, System.out, System.err));
     }

@@ -21,8 +21,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.onceonly.connector.OutboxConnectorApp;
 import io.onceonly.dedup.DedupApp;
-import io.onceonly.testkit.ChildJvm;
-import io.onceonly.testkit.FreePort;
+import io.onceonly.demo.membership.services.MembershipServices;
+import io.onceonly.stack.ChildJvm;
+import io.onceonly.stack.FreePort;
 import io.onceonly.testkit.TestStack;
 import io.onceonly.testkit.WithStack;
 
@@ -46,7 +47,7 @@ class ServiceAppsIT {
         Path state = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "service-apps-dedup-");
         List<ChildJvm> apps = new ArrayList<>();
         try {
-            apps.add(app("payment-service", MembershipDemo.class, log, "payment-service", "--database.url=" + db,
+            apps.add(app("payment-service", MembershipServices.class, log, "payment-service", "--database.url=" + db,
                     "--database.password=" + stack.postgres().password(), "--outbox.schema=public", "--http.port=" + paymentPort));
             await("http://127.0.0.1:" + paymentPort + "/health");
             apps.add(app("relay", OutboxConnectorApp.class, log, "--database.url=" + db, "--database.user=postgres",
@@ -54,7 +55,7 @@ class ServiceAppsIT {
                     "--publication.name=service_apps_it", "--http.port=0"));
             apps.add(app("dedup", DedupApp.class, log, "--kafka.bootstrap.servers=" + kafka, "--application.id=service-apps-it",
                     "--state.dir=" + state, "--http.port=-1", "--kafka.metadata.max.age.ms=1000"));
-            apps.add(app("card-service", MembershipDemo.class, log, "card-service", "--database.url=" + db,
+            apps.add(app("card-service", MembershipServices.class, log, "card-service", "--database.url=" + db,
                     "--kafka.bootstrap.servers=" + kafka, "--http.port=" + cardPort));
             await("http://127.0.0.1:" + cardPort + "/health");
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.onceonly.contracts.wire.OnceHeaders;
-import io.onceonly.testkit.Await;
+import io.onceonly.stack.Await;
 
 /** The sender's refusal, retry and renewal paths, on producers that refuse what a test tells them to. */
 class AcknowledgedSenderTest {

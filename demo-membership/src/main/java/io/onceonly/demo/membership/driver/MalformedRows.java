@@ -6,7 +6,7 @@ import java.sql.Statement;
 
 import javax.sql.DataSource;
 
-import io.onceonly.demo.membership.DemoNames;
+import io.onceonly.demo.membership.services.DemoNames;
 
 /**
  * Outbox rows no {@code OutboxWriter} would write, inserted with raw SQL as a careless script or a

@@ -22,8 +22,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-import io.onceonly.demo.membership.DemoNames;
-import io.onceonly.testkit.TopicLeaders;
+import io.onceonly.demo.membership.services.DemoNames;
+import io.onceonly.stack.TopicLeaders;
 
 /**
  * What the demo creates in a Kafka cluster and a database, and how to remove it: the two schemas,

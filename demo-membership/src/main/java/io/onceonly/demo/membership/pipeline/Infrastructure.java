@@ -10,11 +10,10 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
-import io.onceonly.testkit.StackKind;
-import io.onceonly.testkit.TestStack;
+import io.onceonly.stack.ServerStack;
 
 /**
- * The Kafka cluster and the PostgreSQL database the demo runs on: the testkit's embedded ones (a
+ * The Kafka cluster and the PostgreSQL database the demo runs on: embedded-stack's (a
  * real KRaft broker in this JVM and a real PostgreSQL 17 child process, durable commits), or the
  * user's own.
  */
@@ -39,7 +38,7 @@ public final class Infrastructure implements AutoCloseable {
 
     /** Starts an embedded Kafka broker and PostgreSQL; {@link #close()} stops them and deletes their data. */
     public static Infrastructure startEmbedded() {
-        TestStack stack = TestStack.start(StackKind.EMBEDDED);
+        ServerStack stack = ServerStack.embedded();
         return new Infrastructure(stack.kafka().bootstrapServers(), stack.postgres().jdbcUrl(), stack.postgres().username(),
                 stack.postgres().password(), stack.postgres().dataSource(), stack);
     }

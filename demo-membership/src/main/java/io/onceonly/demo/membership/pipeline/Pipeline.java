@@ -7,8 +7,8 @@ import java.util.Map;
 
 import io.onceonly.connector.OutboxConnectorApp;
 import io.onceonly.dedup.DedupApp;
-import io.onceonly.demo.membership.DemoNames;
-import io.onceonly.testkit.FreePort;
+import io.onceonly.demo.membership.services.DemoNames;
+import io.onceonly.stack.FreePort;
 
 /**
  * The two stream apps between the services: the outbox relay and the dedup app, each in its own

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.onceonly.testkit.ChildJvm;
+import io.onceonly.stack.ChildJvm;
 
 /**
  * One pipeline stage (the relay or the dedup app) running as its own JVM, exactly as it is

@@ -10,12 +10,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.onceonly.demo.membership.DemoNames;
 import io.onceonly.demo.membership.DemoOptions;
 import io.onceonly.demo.membership.card.CardIssuingService;
 import io.onceonly.demo.membership.driver.Buyers;
 import io.onceonly.demo.membership.driver.Fault;
 import io.onceonly.demo.membership.driver.FaultLog;
+import io.onceonly.demo.membership.services.DemoNames;
 
 /**
  * The end of a demo run: where duplicates were made and where they were removed, the faults that

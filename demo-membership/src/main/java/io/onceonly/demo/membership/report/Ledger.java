@@ -7,8 +7,8 @@ import java.sql.Statement;
 
 import javax.sql.DataSource;
 
-import io.onceonly.demo.membership.DemoNames;
 import io.onceonly.demo.membership.card.CardSchema;
+import io.onceonly.demo.membership.services.DemoNames;
 
 /**
  * The facts in both services' databases that the verdict is made of, read after the run.

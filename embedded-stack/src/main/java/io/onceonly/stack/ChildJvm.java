@@ -1,0 +1,152 @@
+package io.onceonly.stack;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A main class run in a child JVM on this JVM's class path, for fault tests: {@link #kill()} is
+ * SIGKILL (no shutdown hook, no flush, nothing saved), {@link #terminate(Duration)} is SIGTERM.
+ * Its output goes to a log file, named in failures.
+ */
+public final class ChildJvm implements AutoCloseable {
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+
+    private ChildJvm(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Starts {@code mainClass} with {@code args}; output goes to {@code log} (appended).
+     *
+     * @param env extra environment variables
+     */
+    public static ChildJvm start(String name, String mainClass, List<String> args, Map<String, String> env, Path log) {
+        return start(name, mainClass, List.of(), args, env, log);
+    }
+
+    /**
+     * As {@link #start(String, String, List, Map, Path)}, with JVM options (system properties, heap)
+     * that come after the defaults ({@code -Xmx512m -XX:+UseSerialGC}) and so win over them.
+     */
+    public static ChildJvm start(String name, String mainClass, List<String> jvmOptions, List<String> args,
+                                 Map<String, String> env, Path log) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.add("-XX:+UseSerialGC");
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classPath());
+        command.add(mainClass);
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            return new ChildJvm(name, builder.start(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start child JVM " + name, e);
+        }
+    }
+
+    // Surefire runs tests through a booter jar and names the real class path in a property; exec:java
+    // runs in Maven's JVM with the project's class path in the context class loader.
+    private static String classPath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        if (surefire != null) {
+            return surefire.replace(' ', File.pathSeparatorChar);
+        }
+        if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader) {
+            List<String> entries = new ArrayList<>();
+            for (URL url : loader.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (URISyntaxException | IllegalArgumentException e) {
+                    throw new IllegalStateException("class path entry " + url + " is not a file", e);
+                }
+            }
+            if (!entries.isEmpty()) {
+                return String.join(File.pathSeparator, entries);
+            }
+        }
+        return System.getProperty("java.class.path");
+    }
+
+    /** SIGKILL, and wait until the process is gone. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(name + " survived SIGKILL for 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing " + name, e);
+        }
+    }
+
+    /**
+     * SIGTERM, and wait for the exit.
+     *
+     * @return the exit code
+     * @throws IllegalStateException if the process did not exit within {@code timeout}
+     */
+    public int terminate(Duration timeout) {
+        process.destroy();
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(name + " did not exit within " + timeout + " of SIGTERM; see " + log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping " + name, e);
+        }
+        return process.exitValue();
+    }
+
+    /** Whether the process runs. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The child's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The file the child's output goes to. */
+    public Path log() {
+        return log;
+    }
+
+    /** Kills the child if it still runs. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ChildJvm[" + name + ", pid " + process.pid() + ", log " + log + "]";
+    }
+}
