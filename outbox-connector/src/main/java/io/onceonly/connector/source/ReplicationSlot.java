@@ -114,7 +114,7 @@ public final class ReplicationSlot {
                 : state == State.USABLE ? "no longer holds the saved position (it was dropped and created again)"
                 : "is gone (dropped by hand, or a failover promoted a server that does not have it)";
         return "replication slot " + config.slotName() + " on " + config.databaseHost() + ":" + config.databasePort() + "/"
-                + config.databaseName() + " " + what + ", but the relay's saved position is " + savedLsn + " (last relayed"
+                + config.databaseName() + " " + what + ", but the connector's saved position is " + savedLsn + " (last relayed"
                 + " commit at " + savedTime + "): rows committed after it were never read from the WAL. Recover: restart once"
                 + " with " + ConnectorOptions.SLOT_LOST_RECOVERY + "=resend-table to relay every row still in "
                 + config.outboxTable() + " (the dedup stage drops the duplicates; rows that delete-after-insert writers"

@@ -1,6 +1,6 @@
 package io.onceonly.connector.source;
 
-/** The replication slot lost the relay's saved position; the message says what happened and the recovery. */
+/** The replication slot lost the connector's saved position; the message says what happened and the recovery. */
 public final class SlotLostException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
