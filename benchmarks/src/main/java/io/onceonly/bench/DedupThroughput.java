@@ -63,6 +63,7 @@ final class DedupThroughput {
 
     private double measure(DedupConfig config, String guarantee, int records, int unique) throws InterruptedException {
         try (DedupService service = new DedupService(config).start()) {
+            // Not Await: the first and the last record's moments are the measurement, so this polls every 5 ms.
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (service.metrics().inCount() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
