@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.onceonly.connector.OutboxConnectorApp;
+import io.onceonly.connector.config.ConnectorOptions;
+import io.onceonly.connector.config.ConnectorSettings;
 import io.onceonly.dedup.DedupApp;
 import io.onceonly.demo.membership.services.MembershipServices;
 import io.onceonly.stack.Await;
@@ -51,9 +53,9 @@ class ServiceAppsIT {
             apps.add(app("payment-service", MembershipServices.class, log, "payment-service", "--database.url=" + db,
                     "--database.password=" + stack.postgres().password(), "--outbox.schema=public", "--http.port=" + paymentPort));
             Await.healthy("the payment app", URI.create("http://127.0.0.1:" + paymentPort + "/health"), Duration.ofSeconds(90));
-            apps.add(app("relay", OutboxConnectorApp.class, log, "--database.url=" + db, "--database.user=postgres",
-                    "--database.password=postgres", "--kafka.bootstrap.servers=" + kafka, "--slot.name=service_apps_it",
-                    "--publication.name=service_apps_it", "--http.port=0"));
+            apps.add(app("relay", OutboxConnectorApp.class, log, ConnectorSettings.of(db, "postgres", "postgres", kafka)
+                    .with(ConnectorOptions.SLOT_NAME, "service_apps_it").with(ConnectorOptions.PUBLICATION_NAME, "service_apps_it")
+                    .with(ConnectorOptions.HTTP_PORT, "0").args()));
             apps.add(app("dedup", DedupApp.class, log, "--kafka.bootstrap.servers=" + kafka, "--application.id=service-apps-it",
                     "--state.dir=" + state, "--http.port=-1", "--kafka.metadata.max.age.ms=1000"));
             apps.add(app("card-service", MembershipServices.class, log, "card-service", "--database.url=" + db,

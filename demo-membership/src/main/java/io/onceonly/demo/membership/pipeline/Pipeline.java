@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.onceonly.connector.OutboxConnectorApp;
+import io.onceonly.connector.config.ConnectorOptions;
+import io.onceonly.connector.config.ConnectorSettings;
 import io.onceonly.dedup.DedupApp;
 import io.onceonly.demo.membership.services.DemoNames;
 import io.onceonly.stack.FreePort;
@@ -28,20 +30,17 @@ public final class Pipeline implements AutoCloseable {
      * @param workDir where the stages' logs and the dedup app's state directory go
      */
     public static Pipeline create(Infrastructure infra, Path workDir) {
-        Map<String, String> relay = new LinkedHashMap<>();
-        relay.put("database.url", infra.jdbcUrl());
-        relay.put("database.user", infra.user());
-        relay.put("database.password", infra.password());
-        relay.put("kafka.bootstrap.servers", infra.bootstrapServers());
-        relay.put("outbox.table", DemoNames.OUTBOX_TABLE);
-        relay.put("slot.name", DemoNames.SLOT);
-        relay.put("publication.name", DemoNames.SLOT);
-        relay.put("heartbeat.table", DemoNames.PAYMENT_SCHEMA + ".once_heartbeat");
-        relay.put("offset.storage.topic", DemoNames.RELAY_OFFSETS_TOPIC);
-        relay.put("topic.prefix", DemoNames.TOPIC_PREFIX);
-        relay.put("dead-letter.topic", DemoNames.RELAY_DEAD_LETTER);
-        relay.put("name", "once-membership-demo-relay");
-        relay.put("http.port", Integer.toString(FreePort.next()));
+        Map<String, String> relay = ConnectorSettings.of(infra.jdbcUrl(), infra.user(), infra.password(), infra.bootstrapServers())
+                .with(ConnectorOptions.OUTBOX_TABLE, DemoNames.OUTBOX_TABLE)
+                .with(ConnectorOptions.SLOT_NAME, DemoNames.SLOT)
+                .with(ConnectorOptions.PUBLICATION_NAME, DemoNames.SLOT)
+                .with(ConnectorOptions.HEARTBEAT_TABLE, DemoNames.PAYMENT_SCHEMA + ".once_heartbeat")
+                .with(ConnectorOptions.OFFSET_TOPIC, DemoNames.RELAY_OFFSETS_TOPIC)
+                .with(ConnectorOptions.TOPIC_PREFIX, DemoNames.TOPIC_PREFIX)
+                .with(ConnectorOptions.DEAD_LETTER_TOPIC, DemoNames.RELAY_DEAD_LETTER)
+                .with(ConnectorOptions.NAME, "once-membership-demo-relay")
+                .with(ConnectorOptions.HTTP_PORT, Integer.toString(FreePort.next()))
+                .options();
 
         Map<String, String> dedup = new LinkedHashMap<>();
         dedup.put("kafka.bootstrap.servers", infra.bootstrapServers());
