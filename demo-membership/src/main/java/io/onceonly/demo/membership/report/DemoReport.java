@@ -125,7 +125,7 @@ public final class DemoReport {
                 markers.put(f.option(), faults.firstAtMillis(f));
             }
         }
-        this.chart = LatencyChart.svg(latencies.samples(), markers);
+        this.chart = LatencyOverTimeChart.svg(latencies.samples(), markers);
     }
 
     /** Adds a line under the figures (for example a stage that did not stop cleanly). */
