@@ -18,6 +18,11 @@ import io.onceonly.stack.FreePort;
  */
 public final class Pipeline implements AutoCloseable {
 
+    /** The connector's log file in the work directory, named as the component is (docs/design.md, Naming). */
+    public static final String CONNECTOR_LOG = "outbox-connector.log";
+    /** The dedup app's log file in the work directory. */
+    public static final String DEDUP_LOG = "dedup-streams.log";
+
     private final StageProcess relay;
     private final StageProcess dedup;
 
@@ -56,8 +61,8 @@ public final class Pipeline implements AutoCloseable {
         dedup.put("kafka.group.instance.id", DemoNames.DEDUP_APPLICATION_ID + "-0");
 
         return new Pipeline(
-                new StageProcess("relay", OutboxConnectorApp.class.getName(), relay, workDir.resolve("relay.log")),
-                new StageProcess("dedup", DedupApp.class.getName(), dedup, workDir.resolve("dedup.log")));
+                new StageProcess("connector", OutboxConnectorApp.class.getName(), relay, workDir.resolve(CONNECTOR_LOG)),
+                new StageProcess("dedup", DedupApp.class.getName(), dedup, workDir.resolve(DEDUP_LOG)));
     }
 
     /** Starts both stages and waits until both report healthy. */
@@ -68,7 +73,7 @@ public final class Pipeline implements AutoCloseable {
         dedup.awaitHealthy(timeout);
     }
 
-    public StageProcess relay() {
+    public StageProcess connector() {
         return relay;
     }
 
