@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import io.onceonly.contracts.wire.OnceHeaders;
+import io.onceonly.stack.Await;
 import io.onceonly.stack.KafkaService;
 
 /**
@@ -66,15 +67,12 @@ final class ArrivalClock implements AutoCloseable {
      * @return the commit -> arrival latencies of those that arrived
      */
     Latencies awaitAll(Map<UUID, Long> committedAtNanos, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
         Set<UUID> waiting = new HashSet<>(committedAtNanos.keySet());
-        while (System.nanoTime() < deadline) {
+        // Those missing at the time-out are reported as missing, not as a failure.
+        Await.holdsWithin(timeout, () -> {
             waiting.removeIf(arrivedAtNanos::containsKey);
-            if (waiting.isEmpty()) {
-                break;
-            }
-            Thread.sleep(50);
-        }
+            return waiting.isEmpty();
+        });
         Latencies latencies = new Latencies();
         committedAtNanos.forEach((id, committedAt) -> {
             Long arrived = arrivedAtNanos.get(id);

@@ -102,7 +102,7 @@ public final class BenchMain {
             }
             stage("idle cost", started);
         }
-        LatencyChart.write(out.resolve("latency.svg"), "Once end to end: commit -> dedup output, durable PostgreSQL", endToEnd);
+        LatencyByRateChart.write(out.resolve("latency.svg"), "Once end to end: commit -> dedup output, durable PostgreSQL", endToEnd);
         results.chart("latency.svg", "end-to-end latency against offered rate");
         results.write(out, quick);
         return results;

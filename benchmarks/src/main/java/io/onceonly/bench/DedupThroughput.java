@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.onceonly.contracts.wire.OutboxTopics;
+import io.onceonly.dedup.DedupLoad;
 import io.onceonly.dedup.DedupService;
 import io.onceonly.dedup.config.DedupConfig;
 import io.onceonly.runtime.AppOptions;
@@ -34,7 +35,9 @@ final class DedupThroughput {
 
     void run(int records, double duplicateShare) throws Exception {
         stack.kafka().createTopic(INPUT, 4);
-        int unique = DuplicatedRecords.produce(stack.kafka(), INPUT, records, duplicateShare);
+        DedupLoad load = new DedupLoad();
+        load.produce(stack.kafka(), INPUT, records, duplicateShare, 0, 0);
+        int unique = load.uniqueCount();
         // exactly_once_v2 first: a JVM warming up slows whichever runs first, so the ratio errs low.
         double exactlyOnce = measure("exactly_once_v2", records, unique);
         double atLeastOnce = measure("at_least_once", records, unique);
@@ -63,6 +66,7 @@ final class DedupThroughput {
 
     private double measure(DedupConfig config, String guarantee, int records, int unique) throws InterruptedException {
         try (DedupService service = new DedupService(config).start()) {
+            // Not Await: the first and the last record's moments are the measurement, so this polls every 5 ms.
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (service.metrics().inCount() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(5);

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.onceonly.connector.config.ConnectorOptions;
+import io.onceonly.connector.config.ConnectorSettings;
 import io.onceonly.stack.ServerStack;
 
 /** Command-line options of the connector and the dedup app on the benchmark stack, one set per run. */
@@ -15,21 +17,14 @@ final class Options {
 
     /** The connector with its own slot, publication and offset topic. */
     static String[] connectorArgs(ServerStack stack, String slot, Map<String, String> settings) {
-        Map<String, String> o = new LinkedHashMap<>();
-        o.put("database.url", stack.postgres().jdbcUrl());
-        o.put("database.user", stack.postgres().username());
-        o.put("database.password", stack.postgres().password());
-        o.put("kafka.bootstrap.servers", stack.kafka().bootstrapServers());
-        o.put("slot.name", slot);
-        o.put("publication.name", slot);
-        o.put("offset.storage.topic", "offsets-" + slot);
-        o.put("heartbeat.table", "public.heartbeat_" + slot);
-        // Earlier figures leave their rows in the table; a new slot relays only what commits after it.
-        o.put("snapshot.mode", "no_data");
-        o.put("http.port", "-1");
-        o.put("name", slot);
-        o.putAll(settings);
-        return args(o);
+        return ConnectorSettings.of(stack.postgres().jdbcUrl(), stack.postgres().username(), stack.postgres().password(),
+                        stack.kafka().bootstrapServers())
+                .instance(slot)
+                // Earlier figures leave their rows in the table; a new slot relays only what commits after it.
+                .with(ConnectorOptions.SNAPSHOT_MODE, "no_data")
+                .with(ConnectorOptions.HTTP_PORT, "-1")
+                .withAll(settings)
+                .args();
     }
 
     /** The dedup app as {@code application}, reading {@code input} and writing {@code output}. */

@@ -8,6 +8,8 @@ import java.time.Duration;
 
 import javax.sql.DataSource;
 
+import io.onceonly.stack.Await;
+
 /**
  * A connector's replication slot, watched from the database: with {@code snapshot.mode=no_data}
  * only rows committed after the slot exists are relayed, so a figure starts writing once it does.
@@ -18,20 +20,15 @@ final class ReplicationSlot {
     }
 
     /** Waits until a connector streams from slot {@code name}. */
-    static void awaitActive(DataSource db, String name, Duration timeout) throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    static void awaitActive(DataSource db, String name, Duration timeout) throws SQLException {
         try (Connection c = db.getConnection();
              PreparedStatement active = c.prepareStatement("select active from pg_replication_slots where slot_name = ?")) {
             active.setString(1, name);
-            while (System.nanoTime() < deadline) {
+            Await.until("a connector streaming from replication slot " + name, timeout, () -> {
                 try (ResultSet rs = active.executeQuery()) {
-                    if (rs.next() && rs.getBoolean(1)) {
-                        return;
-                    }
+                    return rs.next() && rs.getBoolean(1);
                 }
-                Thread.sleep(50);
-            }
+            });
         }
-        throw new IllegalStateException("no connector streams from replication slot " + name + " after " + timeout);
     }
 }

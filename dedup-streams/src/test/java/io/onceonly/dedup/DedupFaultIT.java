@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.onceonly.contracts.wire.EventMetadata;
+import io.onceonly.stack.Await;
 import io.onceonly.stack.ChildJvm;
 import io.onceonly.stack.KafkaService;
 import io.onceonly.stack.TopicReader;
@@ -89,8 +91,8 @@ class DedupFaultIT {
     private static void killOneAndCheck(TestStack stack, DedupLoad load, ChildJvm a, ChildJvm b, List<String> argsB,
                                         int portA, int portB, Path log) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        awaitRunning(http, portA);
-        awaitRunning(http, portB);
+        awaitRunning(portA);
+        awaitRunning(portB);
 
         CompletableFuture<Void> producing = produceInBackground(stack.kafka(), "outbox.pair", load);
         int beforeKill = TopicReader.read(stack.kafka(), "pair.out", 8_000, Duration.ofSeconds(120), Duration.ZERO).size();
@@ -110,8 +112,8 @@ class DedupFaultIT {
     }
 
     private static void lookupsAgree(HttpClient http, DedupLoad load, int portA, int portB) throws Exception {
-        awaitRunning(http, portB);
-        awaitRunning(http, portA);
+        awaitRunning(portB);
+        awaitRunning(portA);
         for (String bizId : List.of(load.uniqueBizIds.get(7), load.uniqueBizIds.get(load.uniqueBizIds.size() - 3), "never-paid")) {
             JsonNode fromA = lookup(http, portA, bizId);
             JsonNode fromB = lookup(http, portB, bizId);
@@ -149,34 +151,18 @@ class DedupFaultIT {
                 "--http.port=" + httpPort, "--kafka.session.timeout.ms=6000", "--kafka.heartbeat.interval.ms=1000");
     }
 
-    private static void awaitRunning(HttpClient http, int port) throws Exception {
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                if (DedupIT.get(http, "http://localhost:" + port + "/health").contains("\"streams\":\"RUNNING\"")) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("instance on port " + port + " did not reach RUNNING within 90 s");
+    private static void awaitRunning(int port) {
+        Await.healthy("instance on port " + port, URI.create("http://localhost:" + port + "/health"), Duration.ofSeconds(90),
+                body -> body.contains("\"streams\":\"RUNNING\""));
     }
 
-    private static JsonNode lookup(HttpClient http, int port, String bizId) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (true) {
-            String body = DedupIT.get(http, "http://localhost:" + port + "/biz-ids/" + bizId);
-            JsonNode answer = JSON.readTree(body);
-            if (answer.has("seen")) {
-                return answer;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("no answer from port " + port + " within 60 s, last: " + body);
-            }
-            Thread.sleep(200);
-        }
+    private static JsonNode lookup(HttpClient http, int port, String bizId) {
+        String[] body = {""};
+        return Await.value("an answer from port " + port + " about " + bizId, Duration.ofSeconds(60), () -> {
+            body[0] = DedupIT.get(http, "http://localhost:" + port + "/biz-ids/" + bizId);
+            JsonNode answer = JSON.readTree(body[0]);
+            return answer.has("seen") ? answer : null;
+        }, () -> body[0]);
     }
 
     private static int freePort() throws IOException {

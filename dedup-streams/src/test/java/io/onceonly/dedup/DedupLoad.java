@@ -22,22 +22,31 @@ import io.onceonly.contracts.wire.EventMetadata;
 import io.onceonly.stack.KafkaService;
 
 /**
- * Input for dedup tests: records as the connector writes them, where a share are copies of an
- * earlier record's biz-id under the same key (a relay resend keeps the event id, a business resend
- * gets a new one). Remembers which biz-ids are unique and how many copies each has.
+ * Input for the dedup tests and the dedup benchmark (through this module's test-jar): records as
+ * the connector writes them, where a share are copies of an earlier record's biz-id under the same
+ * key (a relay resend keeps the event id, a business resend gets a new one). Remembers which biz-ids
+ * are unique and how many copies each has. The one producer of duplicated payments: every send is
+ * checked.
  */
-final class DedupLoad {
+public final class DedupLoad {
 
     final List<String> uniqueBizIds = new ArrayList<>();
     final Map<String, Integer> duplicateCopies = new HashMap<>();
     private final Random random = new Random(42);
 
-    /** Produces {@code total} records to {@code topic}, {@code duplicateShare} of them duplicates. */
-    void produce(KafkaService kafka, String topic, int total, double duplicateShare, long pauseEvery, long pauseMillis)
+    /**
+     * Produces {@code total} records to {@code topic}, {@code duplicateShare} of them duplicates,
+     * pausing {@code pauseMillis} after every {@code pauseEvery} records (0: no pause).
+     *
+     * @throws IllegalStateException naming the topic and the broker's reason if a send failed
+     */
+    public void produce(KafkaService kafka, String topic, int total, double duplicateShare, long pauseEvery, long pauseMillis)
             throws Exception {
         Properties props = kafka.clientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(128 * 1024));
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         List<String> keys = new ArrayList<>();
         List<UUID> eventIds = new ArrayList<>();
         // Every send is checked: a batch the broker refused must fail the test here, naming why,
@@ -85,6 +94,11 @@ final class DedupLoad {
                 throw new IllegalStateException("the test load was not fully written to " + topic, failed.get());
             }
         }
+    }
+
+    /** How many distinct biz-ids were written. */
+    public int uniqueCount() {
+        return uniqueBizIds.size();
     }
 
     int duplicates() {

@@ -1,5 +1,6 @@
 package io.onceonly.stack;
 
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -10,7 +11,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 /** Waits until a broker answers an admin request, not merely until its port is open. */
 public final class BrokerReadiness {
 
-    private static final long TIMEOUT_MS = 60_000;
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private BrokerReadiness() {
     }
@@ -25,30 +26,9 @@ public final class BrokerReadiness {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
-        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
-        Exception last = null;
         try (Admin admin = Admin.create(props)) {
-            while (System.currentTimeMillis() < deadline) {
-                try {
-                    int brokers = admin.describeCluster(new DescribeClusterOptions().timeoutMs(5000))
-                            .nodes().get(10, TimeUnit.SECONDS).size();
-                    if (brokers > 0) {
-                        return;
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for Kafka at " + bootstrapServers, e);
-                } catch (Exception e) {
-                    last = e;
-                }
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for Kafka at " + bootstrapServers, e);
-                }
-            }
+            Await.until("Kafka at " + bootstrapServers + " answering", TIMEOUT,
+                    () -> admin.describeCluster(new DescribeClusterOptions().timeoutMs(5000)).nodes().get(10, TimeUnit.SECONDS).size() > 0);
         }
-        throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within " + TIMEOUT_MS / 1000 + " s", last);
     }
 }

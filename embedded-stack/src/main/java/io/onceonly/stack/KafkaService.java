@@ -50,8 +50,6 @@ public interface KafkaService extends AutoCloseable {
                 }
             }
             TopicLeaders.await(admin, java.util.List.of(name));
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot describe topic " + name + " on " + bootstrapServers(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + name, e);

@@ -1,5 +1,6 @@
 package io.onceonly.stack;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,24 +25,15 @@ public final class TopicLeaders {
     /**
      * Returns once every partition of {@code topics} has a leader.
      *
-     * @throws TimeoutException after 60 s, naming the topics
+     * @throws IllegalStateException after 60 s, naming the topics
      */
-    public static void await(Admin admin, Collection<String> topics) throws ExecutionException, InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            if (led(admin, topics)) {
-                // Seen here: produce requests in the first moments after the leaders appear could still be
-                // answered NOT_LEADER_OR_FOLLOWER (the partitions settling on the new node), and the
-                // idempotent producer's retry then loop on OUT_OF_ORDER_SEQUENCE_NUMBER. A short settle
-                // is cheap against a test that loses its load.
-                Thread.sleep(SETTLE_MS);
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("topics " + topics + " have partitions without a leader after 60 s");
-            }
-            Thread.sleep(50);
-        }
+    public static void await(Admin admin, Collection<String> topics) throws InterruptedException {
+        Await.until("a leader for every partition of topics " + topics, Duration.ofSeconds(60), () -> led(admin, topics));
+        // Seen here: produce requests in the first moments after the leaders appear could still be
+        // answered NOT_LEADER_OR_FOLLOWER (the partitions settling on the new node), and the
+        // idempotent producer's retry then loop on OUT_OF_ORDER_SEQUENCE_NUMBER. A short settle
+        // is cheap against a test that loses its load.
+        Thread.sleep(SETTLE_MS);
     }
 
     // Just after its creation a topic can still be unknown to the broker that answers: not led yet.

@@ -3,13 +3,12 @@ package io.onceonly.connector;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import io.onceonly.connector.config.ConnectorConfig;
-import io.onceonly.runtime.AppOptions;
+import io.onceonly.connector.config.ConnectorOptions;
+import io.onceonly.connector.config.ConnectorSettings;
 import io.onceonly.stack.PostgresService;
 import io.onceonly.testkit.TestStack;
 
@@ -21,29 +20,16 @@ final class ConnectorFixture {
 
     static Map<String, String> options(TestStack stack, String id, Map<String, String> extra) {
         PostgresService pg = stack.postgres();
-        Map<String, String> o = new LinkedHashMap<>();
-        o.put("database.url", pg.jdbcUrl());
-        o.put("database.user", pg.username());
-        o.put("database.password", pg.password());
-        o.put("kafka.bootstrap.servers", stack.kafka().bootstrapServers());
-        o.put("slot.name", id);
-        o.put("publication.name", id);
-        o.put("offset.storage.topic", "offsets-" + id);
-        o.put("heartbeat.table", "public.heartbeat_" + id);
-        o.put("http.port", "0");
-        o.put("name", id);
-        o.putAll(extra);
-        return o;
+        return new LinkedHashMap<>(ConnectorSettings.of(pg.jdbcUrl(), pg.username(), pg.password(), stack.kafka().bootstrapServers())
+                .instance(id).with(ConnectorOptions.HTTP_PORT, "0").withAll(extra).options());
     }
 
     static String[] args(Map<String, String> options) {
-        List<String> args = new ArrayList<>();
-        options.forEach((k, v) -> args.add("--" + k + "=" + v));
-        return args.toArray(new String[0]);
+        return ConnectorSettings.of(options).args();
     }
 
     static ConnectorConfig config(Map<String, String> options) {
-        return ConnectorConfig.from(AppOptions.load(args(options), Map.of()));
+        return ConnectorSettings.of(options).config();
     }
 
     static void sql(PostgresService pg, String... statements) throws SQLException {

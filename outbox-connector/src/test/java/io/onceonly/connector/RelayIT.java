@@ -32,6 +32,7 @@ import io.onceonly.contracts.OutboxSchema;
 import io.onceonly.contracts.OutboxWriter;
 import io.onceonly.contracts.wire.EventMetadata;
 import io.onceonly.contracts.wire.OnceHeaders;
+import io.onceonly.stack.Await;
 import io.onceonly.stack.TopicReader;
 import io.onceonly.testkit.TestStack;
 import io.onceonly.testkit.WithStack;
@@ -222,13 +223,11 @@ class RelayIT {
     }
 
     private static String awaitLsnPast(String target, Duration timeout) throws Exception {
-        long until = System.currentTimeMillis() + timeout.toMillis();
-        String current = confirmedFlushLsn();
-        while (lsn(current) < lsn(target) && System.currentTimeMillis() < until) {
-            Thread.sleep(200);
-            current = confirmedFlushLsn();
-        }
-        return current;
+        String[] current = {confirmedFlushLsn()};
+        return Await.value("confirmed_flush_lsn past " + target, timeout, () -> {
+            current[0] = confirmedFlushLsn();
+            return lsn(current[0]) >= lsn(target) ? current[0] : null;
+        }, () -> current[0]);
     }
 
     private static String query(String sql) throws SQLException {

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import io.onceonly.connector.source.SlotLostException;
 import io.onceonly.contracts.OutboxSchema;
 import io.onceonly.contracts.wire.EventMetadata;
+import io.onceonly.stack.Await;
 import io.onceonly.stack.TopicReader;
 import io.onceonly.testkit.TestStack;
 import io.onceonly.testkit.WithStack;
@@ -97,28 +98,22 @@ class SlotLostIT {
 
     // A failover or an operator: end the relay's WAL sender and drop the slot before it reconnects.
     private static void dropSlotUnderTheRelay(TestStack stack) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        try (Connection c = stack.postgres().dataSource().getConnection()) {
-            while (true) {
-                try (PreparedStatement kill = c.prepareStatement("select pg_terminate_backend(active_pid) from pg_replication_slots"
-                        + " where slot_name = ? and active_pid is not null");
-                     PreparedStatement drop = c.prepareStatement("select pg_drop_replication_slot(?)")) {
-                    kill.setString(1, SLOT);
-                    kill.executeQuery().close();
-                    drop.setString(1, SLOT);
-                    drop.execute();
-                    LOG.info("dropped slot {}", SLOT);
-                    return;
-                } catch (SQLException e) {
-                    if (!slotExists(c) ) {
-                        return;
-                    }
-                    if (System.nanoTime() > deadline) {
-                        throw e;
-                    }
-                    Thread.sleep(20);
+        try (Connection c = stack.postgres().dataSource().getConnection();
+             PreparedStatement kill = c.prepareStatement("select pg_terminate_backend(active_pid) from pg_replication_slots"
+                     + " where slot_name = ? and active_pid is not null");
+             PreparedStatement drop = c.prepareStatement("select pg_drop_replication_slot(?)")) {
+            kill.setString(1, SLOT);
+            drop.setString(1, SLOT);
+            // The relay may reconnect between the two statements; then the slot is active again: retry.
+            Await.until("slot " + SLOT + " dropped", Duration.ofSeconds(60), () -> {
+                if (!slotExists(c)) {
+                    return true;
                 }
-            }
+                kill.executeQuery().close();
+                drop.execute();
+                LOG.info("dropped slot {}", SLOT);
+                return true;
+            });
         }
     }
 

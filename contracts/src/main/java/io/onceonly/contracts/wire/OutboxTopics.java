@@ -21,9 +21,10 @@ public final class OutboxTopics {
     public static final String AGGREGATE_TYPE_RULE = "[a-zA-Z0-9._-]{1,200}";
 
     private static final Pattern AGGREGATE_TYPE = Pattern.compile(AGGREGATE_TYPE_RULE);
+    /** Kafka's own limit on a topic name's length. */
+    public static final int MAX_TOPIC_LENGTH = 249;
+
     private static final Pattern TOPIC_CHARS = Pattern.compile("[a-zA-Z0-9._-]*");
-    // Kafka's own limit on a topic name's length.
-    private static final int MAX_TOPIC_LENGTH = 249;
 
     private OutboxTopics() {
     }
@@ -55,6 +56,18 @@ public final class OutboxTopics {
                     "is longer than Kafka's limit of " + MAX_TOPIC_LENGTH + " characters; use a shorter prefix or aggregate type"));
         }
         return topic;
+    }
+
+    /**
+     * Why {@code topic} is not a legal Kafka topic name (characters, length, {@code .} or
+     * {@code ..}), or null when it is one: for names built from other names, which can break it.
+     */
+    public static String topicNameProblem(String topic) {
+        if (topic == null || topic.isEmpty() || topic.length() > MAX_TOPIC_LENGTH || !TOPIC_CHARS.matcher(topic).matches()
+                || topic.equals(".") || topic.equals("..")) {
+            return "not a legal topic name: " + topic + " (at most " + MAX_TOPIC_LENGTH + " of a-z A-Z 0-9 . _ -)";
+        }
+        return null;
     }
 
     /** The audit topic of dropped duplicates of {@code outputTopic}. */

@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
+import io.onceonly.stack.Await;
 import io.onceonly.stack.KafkaService;
 import io.onceonly.testkit.WithStack;
 
@@ -45,22 +46,13 @@ class JsonSerdeIT {
         try (KafkaConsumer<String, Payment> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
                 new JsonDeserializer<>(Payment.class))) {
             consumer.subscribe(List.of(topic));
-            Payment first = null;
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (first == null && System.currentTimeMillis() < deadline) {
+            Payment first = Await.value("the first record", Duration.ofSeconds(30), () -> {
                 var records = consumer.poll(Duration.ofMillis(200));
-                if (!records.isEmpty()) {
-                    first = records.iterator().next().value();
-                }
-            }
+                return records.isEmpty() ? null : records.iterator().next().value();
+            });
             assertThat(first).isEqualTo(new Payment("p-1", 5));
 
-            assertThatThrownBy(() -> {
-                long until = System.currentTimeMillis() + 30_000;
-                while (System.currentTimeMillis() < until) {
-                    consumer.poll(Duration.ofMillis(200));
-                }
-            })
+            assertThatThrownBy(() -> Await.until("the malformed record read", Duration.ofSeconds(30), () -> consumer.poll(Duration.ofMillis(200)) == null))
                     .isInstanceOf(RecordDeserializationException.class)
                     .satisfies(e -> {
                         RecordDeserializationException rde = (RecordDeserializationException) e;

@@ -25,4 +25,14 @@ class OutboxTopicsTest {
         assertThatThrownBy(() -> OutboxTopics.forAggregate("p".repeat(60), "a".repeat(200)))
                 .hasMessageContaining("longer than Kafka's limit of 249");
     }
+
+    @Test
+    void tellsWhyABuiltNameIsNotATopicName() {
+        assertThat(OutboxTopics.topicNameProblem("cards.issue.duplicates")).isNull();
+        assertThat(OutboxTopics.topicNameProblem("t".repeat(OutboxTopics.MAX_TOPIC_LENGTH))).isNull();
+        assertThat(OutboxTopics.topicNameProblem("t".repeat(OutboxTopics.MAX_TOPIC_LENGTH + 1))).contains("at most 249");
+        assertThat(OutboxTopics.topicNameProblem("cards/issue")).contains("not a legal topic name: cards/issue");
+        assertThat(OutboxTopics.topicNameProblem("..")).isNotNull();
+        assertThat(OutboxTopics.topicNameProblem("")).isNotNull();
+    }
 }

@@ -21,6 +21,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import io.onceonly.contracts.wire.OutboxTopics;
 import io.onceonly.runtime.AppOptions;
 import io.onceonly.runtime.EffectiveConfig;
+import io.onceonly.runtime.KafkaCluster;
 
 /** The dedup app's configuration: parsed and checked once at start, immutable afterwards. */
 public final class DedupConfig {
@@ -44,10 +45,7 @@ public final class DedupConfig {
         this.kafka = Map.copyOf(kafka);
         this.outputs = new OutputTopics(options.getString(DedupOptions.INPUT_PREFIX), options.getString(DedupOptions.OUTPUT_PREFIX),
                 OutputTopics.parseMapping(DedupOptions.OUTPUT_MAPPING, options.getList(DedupOptions.OUTPUT_MAPPING)));
-        if (kafka.getOrDefault(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "").isBlank()) {
-            throw new ConfigException("kafka.bootstrap.servers", null, "is required: the Kafka cluster, like localhost:9092"
-                    + " (environment: " + AppOptions.envName("kafka.bootstrap.servers") + ")");
-        }
+        KafkaCluster.requireBootstrapServers(kafka);
         for (String reserved : List.of(StreamsConfig.APPLICATION_ID_CONFIG, StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.STATE_DIR_CONFIG)) {
             if (kafka.containsKey(reserved)) {
                 throw new ConfigException("kafka." + reserved, kafka.get(reserved), "is set by the option " + reserved + "; use that instead");

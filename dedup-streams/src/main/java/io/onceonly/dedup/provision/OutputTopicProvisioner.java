@@ -29,11 +29,11 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.onceonly.contracts.wire.OutboxTopics;
 import io.onceonly.dedup.config.DedupConfig;
 import io.onceonly.dedup.config.DedupOptions;
 import io.onceonly.dedup.topology.DestinationLimits;
 import io.onceonly.dedup.topology.RecordSize;
-import io.onceonly.dedup.topology.TopicName;
 
 /**
  * Makes sure the app's output, duplicates and dead-letter topics exist before records go there,
@@ -109,7 +109,7 @@ public final class OutputTopicProvisioner implements DestinationLimits, AutoClos
         if (refused != null) {
             return refused;
         }
-        String illegal = TopicName.problem(topic);
+        String illegal = OutboxTopics.topicNameProblem(topic);
         if (illegal != null) {
             return illegal;
         }

@@ -1,5 +1,7 @@
 package io.onceonly.dedup.topology;
 
+import io.onceonly.contracts.wire.OutboxTopics;
+
 /**
  * What the destination topics accept, asked before every forward. Under exactly_once_v2 a record
  * the producer or broker refuses aborts the whole transaction, and Kafka Streams stops: the restart
@@ -17,7 +19,7 @@ public interface DestinationLimits {
     /** Only the producer's {@code max.request.size} and the legal topic names. */
     static DestinationLimits producerOnly(int maxRequestSize) {
         return (topic, bytes) -> {
-            String illegal = TopicName.problem(topic);
+            String illegal = OutboxTopics.topicNameProblem(topic);
             if (illegal != null) {
                 return illegal;
             }

@@ -39,7 +39,7 @@ public record DemoOptions(int events, int clients, int rate, Set<Fault> faults, 
               --clients N             concurrent buyers (default 8)
               --rate N                purchase requests per second, 0 for unthrottled (default 1000)
               --faults LIST           none, all, or a comma-separated list of: client-retry,
-                                      business-resend, relay-crash, dedup-crash, card-crash,
+                                      business-resend, connector-crash, dedup-crash, card-crash,
                                       malformed-rows (default all)
               --bootstrap-servers H   use this Kafka instead of the embedded one
               --jdbc-url URL          use this PostgreSQL (wal_level=logical) instead of the embedded one

@@ -30,6 +30,7 @@ import io.onceonly.demo.membership.report.Ledger;
 import io.onceonly.demo.membership.report.TopicTally;
 import io.onceonly.demo.membership.services.DemoNames;
 import io.onceonly.demo.membership.services.MembershipServices;
+import io.onceonly.stack.Await;
 import io.onceonly.stack.DataDirectories;
 
 /**
@@ -125,8 +126,8 @@ public final class MembershipDemo {
     private static DemoReport runOn(Infrastructure infra, DemoOptions options, Path workDir, PrintStream out)
             throws SQLException, IOException, InterruptedException {
         PaymentService payments = new PaymentService(infra.dataSource());
-        out.println("Starting the relay and the dedup app, each in its own JVM (logs: " + workDir.resolve("relay.log") + ", "
-                + workDir.resolve("dedup.log") + ")...");
+        out.println("Starting the connector and the dedup app, each in its own JVM (logs: " + workDir.resolve(Pipeline.CONNECTOR_LOG) + ", "
+                + workDir.resolve(Pipeline.DEDUP_LOG) + ")...");
         Pipeline pipeline = Pipeline.create(infra, workDir);
         // Ctrl-C: no orphaned stage JVMs, and the embedded servers' data directories go too.
         Thread killChildren = new Thread(() -> {
@@ -200,14 +201,9 @@ public final class MembershipDemo {
         int count = Math.max(1, Math.min(2_000, events / 5));
         long started = System.nanoTime();
         buyers.warmUp(count);
-        long deadline = started + STAGE_START.toNanos();
-        while (cards.issued() < buyers.completed()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the warm-up's " + buyers.completed() + " payments had only " + cards.issued()
-                        + " cards after " + STAGE_START.toSeconds() + " s: the pipeline does not carry events; see relay.log and dedup.log");
-            }
-            Thread.sleep(20);
-        }
+        Await.until("a card for each of the warm-up's payments (else the pipeline does not carry events; see " + Pipeline.CONNECTOR_LOG + " and " + Pipeline.DEDUP_LOG + ")",
+                STAGE_START, () -> cards.issued() >= buyers.completed(),
+                () -> buyers.completed() + " payments, " + cards.issued() + " cards");
         out.printf("Warm-up: %,d purchases through the whole pipeline in %,d ms (the fresh JVMs compile meanwhile);"
                 + " the clock and the faults start now.%n", count, (System.nanoTime() - started) / 1_000_000);
         return count;
@@ -216,10 +212,9 @@ public final class MembershipDemo {
     // Done when every layer has accounted for everything upstream of it, and nothing moved for SETTLE.
     private static String awaitDrained(Buyers buyers, FaultLog faults, TopicTally topics, CardIssuingService cards)
             throws InterruptedException {
-        long deadline = System.nanoTime() + DRAIN.toNanos();
-        long stableSince = 0;
-        String last = "";
-        while (System.nanoTime() < deadline) {
+        long[] stableSince = {0};
+        String[] last = {""};
+        boolean drained = Await.holdsWithin(DRAIN, () -> {
             long relayed = topics.records(DemoNames.PAYMENT_TOPIC);
             String state = relayed + "/" + topics.records(DemoNames.CARD_TOPIC) + "/" + topics.records(DemoNames.DUPLICATES_TOPIC)
                     + "/" + cards.issued() + "/" + cards.delivered();
@@ -228,20 +223,24 @@ public final class MembershipDemo {
                     && topics.records(DemoNames.CARD_TOPIC) + topics.records(DemoNames.DUPLICATES_TOPIC)
                             + topics.records(DemoNames.DEDUP_DEAD_LETTER) >= relayed
                     && cards.issued() >= buyers.completed();
-            if (accounted && state.equals(last)) {
-                if (stableSince == 0) {
-                    stableSince = System.nanoTime();
-                } else if (System.nanoTime() - stableSince >= SETTLE.toNanos()) {
-                    return "";
+            boolean settled = false;
+            if (accounted && state.equals(last[0])) {
+                if (stableSince[0] == 0) {
+                    stableSince[0] = System.nanoTime();
+                } else {
+                    settled = System.nanoTime() - stableSince[0] >= SETTLE.toNanos();
                 }
             } else {
-                stableSince = 0;
+                stableSince[0] = 0;
             }
-            last = state;
-            Thread.sleep(100);
+            last[0] = state;
+            return settled;
+        });
+        if (drained) {
+            return "";
         }
         return "the pipeline had not caught up " + DRAIN.toSeconds() + " s after the last purchase (relayed/forwarded/"
-                + "duplicates/cards/deliveries: " + last + "); see the stages' logs";
+                + "duplicates/cards/deliveries: " + last[0] + "); see the stages' logs";
     }
 
     private static void clearEarlierRun(DemoFootprint footprint, DemoOptions options, PrintStream out) throws SQLException {
@@ -261,7 +260,7 @@ public final class MembershipDemo {
     private static void prepare(Path workDir) throws IOException {
         Files.createDirectories(workDir);
         DataDirectories.delete(workDir.resolve("dedup-state"));
-        Files.deleteIfExists(workDir.resolve("relay.log"));
-        Files.deleteIfExists(workDir.resolve("dedup.log"));
+        Files.deleteIfExists(workDir.resolve(Pipeline.CONNECTOR_LOG));
+        Files.deleteIfExists(workDir.resolve(Pipeline.DEDUP_LOG));
     }
 }

@@ -32,7 +32,7 @@ class DemoOptionsTest {
                 "--bootstrap-servers", "k:9092", "--jdbc-url=jdbc:postgresql://db:5432/shop", "--reset"}, Map.of("PGPASSWORD", "pw"));
         assertThat(o.events()).isEqualTo(2_000);
         assertThat(o.clients()).isEqualTo(4);
-        assertThat(o.faults()).containsExactlyInAnyOrder(Fault.RELAY_CRASH, Fault.CARD_CRASH);
+        assertThat(o.faults()).containsExactlyInAnyOrder(Fault.CONNECTOR_CRASH, Fault.CARD_CRASH);
         assertThat(o.embedded()).isFalse();
         assertThat(o.jdbcPassword()).isEqualTo("pw");
         assertThat(o.reset()).isTrue();
@@ -40,11 +40,17 @@ class DemoOptionsTest {
     }
 
     @Test
+    void theConnectorCrashKeepsItsFormerName() {
+        assertThat(Fault.parseList("connector-crash")).containsExactly(Fault.CONNECTOR_CRASH);
+        assertThat(Fault.parseList("relay-crash")).containsExactly(Fault.CONNECTOR_CRASH);
+    }
+
+    @Test
     void badValuesAreNamedWithTheFix() {
         assertThatThrownBy(() -> parse("--events", "many")).hasMessage("--events 'many' is not a whole number, for example --events 10000");
         assertThatThrownBy(() -> parse("--clients", "0")).hasMessage("--clients 0 is out of range: use 1 to 256");
         assertThatThrownBy(() -> parse("--faults", "relay-crash,meteor")).hasMessageContaining("'meteor' is not a fault")
-                .hasMessageContaining("client-retry, business-resend, relay-crash, dedup-crash, card-crash, malformed-rows");
+                .hasMessageContaining("client-retry, business-resend, connector-crash, dedup-crash, card-crash, malformed-rows");
         assertThatThrownBy(() -> parse("--bootstrap-servers", "k:9092")).hasMessageContaining("--bootstrap-servers and --jdbc-url go together");
         assertThatThrownBy(() -> parse("--bootstrap-servers", "k:9092", "--jdbc-url", "postgres://db/x"))
                 .hasMessageContaining("must look like jdbc:postgresql://host:5432/dbname");

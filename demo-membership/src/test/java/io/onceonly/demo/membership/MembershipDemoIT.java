@@ -36,7 +36,7 @@ class MembershipDemoIT {
         assertThat(report.fired()).allSatisfy((fault, times) -> assertThat(times).as(fault.option() + " fired").isPositive());
         assertThat(report.duplicatesCreated()).isPositive();
         assertThat(Files.readString(dir.resolve("report.md"))).contains("## Verdict: HOLDS");
-        assertThat(Files.readString(dir.resolve("latency.svg"))).startsWith("<svg").contains("relay-crash");
+        assertThat(Files.readString(dir.resolve("latency.svg"))).startsWith("<svg").contains("connector-crash");
     }
 
     @Test

@@ -20,8 +20,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.onceonly.connector.OutboxConnectorApp;
+import io.onceonly.connector.config.ConnectorOptions;
+import io.onceonly.connector.config.ConnectorSettings;
 import io.onceonly.dedup.DedupApp;
 import io.onceonly.demo.membership.services.MembershipServices;
+import io.onceonly.stack.Await;
 import io.onceonly.stack.ChildJvm;
 import io.onceonly.stack.FreePort;
 import io.onceonly.testkit.TestStack;
@@ -49,15 +52,15 @@ class ServiceAppsIT {
         try {
             apps.add(app("payment-service", MembershipServices.class, log, "payment-service", "--database.url=" + db,
                     "--database.password=" + stack.postgres().password(), "--outbox.schema=public", "--http.port=" + paymentPort));
-            await("http://127.0.0.1:" + paymentPort + "/health");
-            apps.add(app("relay", OutboxConnectorApp.class, log, "--database.url=" + db, "--database.user=postgres",
-                    "--database.password=postgres", "--kafka.bootstrap.servers=" + kafka, "--slot.name=service_apps_it",
-                    "--publication.name=service_apps_it", "--http.port=0"));
+            Await.healthy("the payment app", URI.create("http://127.0.0.1:" + paymentPort + "/health"), Duration.ofSeconds(90));
+            apps.add(app("relay", OutboxConnectorApp.class, log, ConnectorSettings.of(db, "postgres", "postgres", kafka)
+                    .with(ConnectorOptions.SLOT_NAME, "service_apps_it").with(ConnectorOptions.PUBLICATION_NAME, "service_apps_it")
+                    .with(ConnectorOptions.HTTP_PORT, "0").args()));
             apps.add(app("dedup", DedupApp.class, log, "--kafka.bootstrap.servers=" + kafka, "--application.id=service-apps-it",
                     "--state.dir=" + state, "--http.port=-1", "--kafka.metadata.max.age.ms=1000"));
             apps.add(app("card-service", MembershipServices.class, log, "card-service", "--database.url=" + db,
                     "--kafka.bootstrap.servers=" + kafka, "--http.port=" + cardPort));
-            await("http://127.0.0.1:" + cardPort + "/health");
+            Await.healthy("the card app", URI.create("http://127.0.0.1:" + cardPort + "/health"), Duration.ofSeconds(90));
 
             assertThat(post(paymentPort, "/accounts", Map.of("userId", "ada", "cents", 10_000)).path("userId").asText()).isEqualTo("ada");
             Map<String, Object> purchase = new LinkedHashMap<>(Map.of("requestId", "r-1", "userId", "ada", "cardType", "gold", "amountCents", 4_900));
@@ -71,14 +74,10 @@ class ServiceAppsIT {
             assertThat(post(paymentPort, "/purchases", purchase).path("reason").asText()).isEqualTo("insufficient balance");
             assertThat(postRaw(paymentPort, "/purchases", "{not json").statusCode()).isEqualTo(400);
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            JsonNode health = get("http://127.0.0.1:" + cardPort + "/health");
-            while (health.path("cardsIssued").asLong() < 1 && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-                health = get("http://127.0.0.1:" + cardPort + "/health");
-            }
+            Await.until("a card issued", Duration.ofSeconds(120),
+                    () -> get("http://127.0.0.1:" + cardPort + "/health").path("cardsIssued").asLong() >= 1);
             Thread.sleep(2_000);
-            health = get("http://127.0.0.1:" + cardPort + "/health");
+            JsonNode health = get("http://127.0.0.1:" + cardPort + "/health");
             assertThat(health.path("cardsIssued").asLong()).as("cards issued (log: %s)", log).isEqualTo(1);
             assertThat(get("http://127.0.0.1:" + paymentPort + "/metrics").asText())
                     .contains("once_demo_purchases_total{outcome=\"completed\"} 1.0").contains("once_demo_purchases_total{outcome=\"replayed\"} 1.0");
@@ -93,21 +92,6 @@ class ServiceAppsIT {
 
     private static ChildJvm app(String name, Class<?> main, Path log, String... args) {
         return ChildJvm.start(name, main.getName(), List.of(args), Map.of(), log);
-    }
-
-    private static void await(String url) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException starting) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError(url + " did not answer 200 within 90 s");
     }
 
     private static JsonNode post(int port, String path, Object body) throws Exception {

@@ -13,6 +13,7 @@ import org.apache.kafka.common.config.ConfigException;
 import io.onceonly.connector.routing.OutboxColumns;
 import io.onceonly.runtime.AppOptions;
 import io.onceonly.runtime.EffectiveConfig;
+import io.onceonly.runtime.KafkaCluster;
 
 /**
  * The connector's configuration: parsed and checked once at start, immutable afterwards. Every
@@ -43,7 +44,7 @@ public final class ConnectorConfig {
         this.database = url.group(3);
         String heartbeatTable = options.getString(ConnectorOptions.HEARTBEAT_TABLE);
         if (!heartbeatTable.isEmpty()) {
-            new QualifiedTable().ensureValid(ConnectorOptions.HEARTBEAT_TABLE, heartbeatTable);
+            NameRule.QUALIFIED_TABLE.ensureValid(ConnectorOptions.HEARTBEAT_TABLE, heartbeatTable);
         }
         checkProducer();
         new DebeziumOverrides(this.debezium).requireSafe();
@@ -62,10 +63,7 @@ public final class ConnectorConfig {
     }
 
     private void checkProducer() {
-        if (kafka.getOrDefault(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "").isBlank()) {
-            throw new ConfigException("kafka.bootstrap.servers", null, "is required: the Kafka cluster to relay to, like localhost:9092"
-                    + " (environment: " + AppOptions.envName("kafka.bootstrap.servers") + ")");
-        }
+        KafkaCluster.requireBootstrapServers(kafka);
         String acks = kafka.get(ProducerConfig.ACKS_CONFIG);
         if (acks != null && !acks.equals("all") && !acks.equals("-1")) {
             throw new ConfigException("kafka.acks", acks, "must be all: with fewer acknowledgements a broker failure loses acknowledged events");

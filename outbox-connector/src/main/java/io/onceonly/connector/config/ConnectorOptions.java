@@ -78,7 +78,7 @@ public final class ConnectorOptions {
                             + " server starting, too many connections, serialization failure), with growing pauses;"
                             + " then the start fails with exit code 1. 0 tries once. A wrong password, database,"
                             + " privilege or table fails at once (exit code 2).")
-            .define(OUTBOX_TABLE, Type.STRING, "public.outbox", new QualifiedTable(), Importance.HIGH,
+            .define(OUTBOX_TABLE, Type.STRING, "public.outbox", NameRule.QUALIFIED_TABLE, Importance.HIGH,
                     "The outbox table, schema-qualified.")
             .define(COLUMN_ID, Type.STRING, "id", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Column of the event id (header once-event-id).")
@@ -98,18 +98,18 @@ public final class ConnectorOptions {
                     "Column of extra headers (a JSON object of strings); empty when the table has none.")
             .define(COLUMN_CREATED_AT, Type.STRING, "created_at", Importance.LOW,
                     "Column of the creation time (header once-created-at); empty to use the commit time.")
-            .define(TOPIC_PREFIX, Type.STRING, OutboxTopics.DEFAULT_PREFIX, new TopicName(), Importance.HIGH,
+            .define(TOPIC_PREFIX, Type.STRING, OutboxTopics.DEFAULT_PREFIX, NameRule.TOPIC, Importance.HIGH,
                     "Prefix of the topics events go to: prefix + aggregate type.")
-            .define(DEAD_LETTER_TOPIC, Type.STRING, OutboxTopics.CONNECTOR_DEAD_LETTER, new TopicName(), Importance.HIGH,
+            .define(DEAD_LETTER_TOPIC, Type.STRING, OutboxTopics.CONNECTOR_DEAD_LETTER, NameRule.TOPIC, Importance.HIGH,
                     "Topic of rows that cannot be routed, with a once-error header saying why.")
             .define(DEAD_LETTER_MAX_REQUEST_SIZE, Type.INT, 16 * 1024 * 1024, Range.atLeast(1024 * 1024), Importance.MEDIUM,
                     "max.request.size of the dead-letter producer (zstd-compressed): a row too large for its own topic"
                             + " goes to the dead-letter topic whole if it fits this and, compressed, the topic's"
                             + " max.message.bytes. A row over both stops the connector (health DOWN naming the row) instead of"
                             + " being confirmed without its content.")
-            .define(SLOT_NAME, Type.STRING, "once_outbox", new SlotName(), Importance.HIGH,
+            .define(SLOT_NAME, Type.STRING, "once_outbox", NameRule.SLOT, Importance.HIGH,
                     "Logical replication slot; created if missing. One slot per connector deployment.")
-            .define(PUBLICATION_NAME, Type.STRING, "once_outbox", new SlotName(), Importance.HIGH,
+            .define(PUBLICATION_NAME, Type.STRING, "once_outbox", NameRule.SLOT, Importance.HIGH,
                     "Publication of the outbox (and heartbeat) table; created if missing, used as it is if it exists.")
             .define(SNAPSHOT_MODE, Type.STRING, "initial", ValidString.in("initial", "no_data", "when_needed"),
                     Importance.MEDIUM, "initial: on the very first start, rows already in the outbox are relayed"
@@ -133,7 +133,7 @@ public final class ConnectorOptions {
             .define(OFFSET_STORAGE, Type.STRING, "kafka", ValidString.in("kafka", "file"), Importance.HIGH,
                     "Where the connector's position is kept: kafka (a compacted topic, survives the container)"
                             + " or file (local runs only).")
-            .define(OFFSET_TOPIC, Type.STRING, "once-outbox-connector.offsets", new TopicName(), Importance.MEDIUM,
+            .define(OFFSET_TOPIC, Type.STRING, "once-outbox-connector.offsets", NameRule.TOPIC, Importance.MEDIUM,
                     "Offset topic when offset.storage=kafka.")
             .define(OFFSET_TOPIC_REPLICATION, Type.SHORT, (short) -1, Importance.MEDIUM,
                     "Replication factor of the offset topic; -1 takes the broker's default.replication.factor.")

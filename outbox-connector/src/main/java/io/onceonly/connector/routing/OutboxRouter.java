@@ -138,8 +138,9 @@ public final class OutboxRouter {
                             + "; was the row written without OutboxWriter?"));
         }
         String topic = topicPrefix + aggregateType;
-        if (topic.length() > 249) {
-            return deadLetter(fields, "topic " + topic.substring(0, 60) + "... is longer than Kafka's limit of 249 characters");
+        if (topic.length() > OutboxTopics.MAX_TOPIC_LENGTH) {
+            return deadLetter(fields, "topic " + topic.substring(0, 60) + "... is longer than Kafka's limit of "
+                    + OutboxTopics.MAX_TOPIC_LENGTH + " characters");
         }
         String owner = collisions.collision(topic);
         if (owner != null) {

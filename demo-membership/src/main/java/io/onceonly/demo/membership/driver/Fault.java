@@ -12,12 +12,15 @@ public enum Fault {
     CLIENT_RETRY("client-retry", "a client times out and sends the same purchase again (same request id)"),
     BUSINESS_RESEND("business-resend", "the payment service publishes PaymentCompleted again after an ambiguous failure"
             + " (new event id, same biz-id)"),
-    RELAY_CRASH("relay-crash", "the relay is killed (SIGKILL) mid-stream and restarted: it resends from its last saved"
+    CONNECTOR_CRASH("connector-crash", "the connector is killed (SIGKILL) mid-stream and restarted: it resends from its last saved"
             + " position with a new producer id"),
     DEDUP_CRASH("dedup-crash", "the dedup app is killed (SIGKILL) mid-stream and restarted"),
     CARD_CRASH("card-crash", "the card service crashes after its database commit, before its Kafka offset commit"),
     MALFORMED_ROWS("malformed-rows", "raw SQL writes outbox rows that cannot be routed (unsafe aggregate type,"
             + " blank biz-id, blank event type)");
+
+    // The fault's name before the connector was named by its module (docs/design.md, Naming); still accepted.
+    private static final String FORMER_CONNECTOR_CRASH = "relay-crash";
 
     private final String option;
     private final String description;
@@ -52,7 +55,7 @@ public enum Fault {
             return faults;
         }
         for (String name : v.split(",")) {
-            String n = name.strip();
+            String n = name.strip().equals(FORMER_CONNECTOR_CRASH) ? CONNECTOR_CRASH.option : name.strip();
             faults.add(Arrays.stream(values()).filter(f -> f.option.equals(n)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("--faults: '" + n + "' is not a fault; use none, all, or a"
                             + " comma-separated list of " + Arrays.stream(values()).map(Fault::option).collect(Collectors.joining(", ")))));

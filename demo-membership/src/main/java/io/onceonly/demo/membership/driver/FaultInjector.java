@@ -76,9 +76,9 @@ public final class FaultInjector implements AutoCloseable {
             MalformedRows.insert(db, ++malformedBatches);
             log.fired(Fault.MALFORMED_ROWS, MalformedRows.PER_BATCH);
         }
-        if (log.enabled(Fault.RELAY_CRASH) && !relayKilled && now.relayed() >= events * 0.3 && now.relayed() > last.relayed()) {
+        if (log.enabled(Fault.CONNECTOR_CRASH) && !relayKilled && now.relayed() >= events * 0.3 && now.relayed() > last.relayed()) {
             relayKilled = true;
-            crash(pipeline.relay(), Fault.RELAY_CRASH, now.relayed() + " records relayed, " + now.written() + " events written");
+            crash(pipeline.connector(), Fault.CONNECTOR_CRASH, now.relayed() + " records relayed, " + now.written() + " events written");
         }
         if (log.enabled(Fault.DEDUP_CRASH) && !dedupKilled && now.forwarded() >= events * 0.5 && now.forwarded() > last.forwarded()) {
             dedupKilled = true;

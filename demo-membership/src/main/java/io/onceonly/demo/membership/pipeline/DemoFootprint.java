@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import io.onceonly.demo.membership.services.DemoNames;
+import io.onceonly.stack.Await;
 import io.onceonly.stack.TopicLeaders;
 
 /**
@@ -94,13 +96,8 @@ public final class DemoFootprint {
             try (Admin admin = Admin.create(kafka)) {
                 admin.deleteTopics(topics).all().get(60, TimeUnit.SECONDS);
                 // Creating a topic again while its deletion is still under way would fail or vanish.
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!demoTopics().isEmpty()) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("the demo's topics " + demoTopics() + " were still there 60 s after their deletion");
-                    }
-                    Thread.sleep(100);
-                }
+                Await.until("the demo's topics gone after their deletion", Duration.ofSeconds(60), () -> demoTopics().isEmpty(),
+                        this::demoTopics);
             } catch (ExecutionException | TimeoutException e) {
                 throw new IllegalStateException("cannot delete the demo's topics " + topics + ": " + e.getMessage(), e);
             } catch (InterruptedException e) {
@@ -126,8 +123,6 @@ public final class DemoFootprint {
                 }
             }
             TopicLeaders.await(admin, TOPICS.keySet());
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot describe the demo's topics: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka at " + kafka.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
                     + " did not create the demo's topics within 60 s", e);

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.onceonly.connector.OutboxConnectorApp;
+import io.onceonly.connector.config.ConnectorOptions;
+import io.onceonly.connector.config.ConnectorSettings;
 import io.onceonly.dedup.DedupApp;
 import io.onceonly.demo.membership.services.DemoNames;
 import io.onceonly.stack.FreePort;
@@ -15,6 +17,11 @@ import io.onceonly.stack.FreePort;
  * JVM, configured with the options a user would give them.
  */
 public final class Pipeline implements AutoCloseable {
+
+    /** The connector's log file in the work directory, named as the component is (docs/design.md, Naming). */
+    public static final String CONNECTOR_LOG = "outbox-connector.log";
+    /** The dedup app's log file in the work directory. */
+    public static final String DEDUP_LOG = "dedup-streams.log";
 
     private final StageProcess relay;
     private final StageProcess dedup;
@@ -28,20 +35,17 @@ public final class Pipeline implements AutoCloseable {
      * @param workDir where the stages' logs and the dedup app's state directory go
      */
     public static Pipeline create(Infrastructure infra, Path workDir) {
-        Map<String, String> relay = new LinkedHashMap<>();
-        relay.put("database.url", infra.jdbcUrl());
-        relay.put("database.user", infra.user());
-        relay.put("database.password", infra.password());
-        relay.put("kafka.bootstrap.servers", infra.bootstrapServers());
-        relay.put("outbox.table", DemoNames.OUTBOX_TABLE);
-        relay.put("slot.name", DemoNames.SLOT);
-        relay.put("publication.name", DemoNames.SLOT);
-        relay.put("heartbeat.table", DemoNames.PAYMENT_SCHEMA + ".once_heartbeat");
-        relay.put("offset.storage.topic", DemoNames.RELAY_OFFSETS_TOPIC);
-        relay.put("topic.prefix", DemoNames.TOPIC_PREFIX);
-        relay.put("dead-letter.topic", DemoNames.RELAY_DEAD_LETTER);
-        relay.put("name", "once-membership-demo-relay");
-        relay.put("http.port", Integer.toString(FreePort.next()));
+        Map<String, String> relay = ConnectorSettings.of(infra.jdbcUrl(), infra.user(), infra.password(), infra.bootstrapServers())
+                .with(ConnectorOptions.OUTBOX_TABLE, DemoNames.OUTBOX_TABLE)
+                .with(ConnectorOptions.SLOT_NAME, DemoNames.SLOT)
+                .with(ConnectorOptions.PUBLICATION_NAME, DemoNames.SLOT)
+                .with(ConnectorOptions.HEARTBEAT_TABLE, DemoNames.PAYMENT_SCHEMA + ".once_heartbeat")
+                .with(ConnectorOptions.OFFSET_TOPIC, DemoNames.RELAY_OFFSETS_TOPIC)
+                .with(ConnectorOptions.TOPIC_PREFIX, DemoNames.TOPIC_PREFIX)
+                .with(ConnectorOptions.DEAD_LETTER_TOPIC, DemoNames.RELAY_DEAD_LETTER)
+                .with(ConnectorOptions.NAME, "once-membership-demo-relay")
+                .with(ConnectorOptions.HTTP_PORT, Integer.toString(FreePort.next()))
+                .options();
 
         Map<String, String> dedup = new LinkedHashMap<>();
         dedup.put("kafka.bootstrap.servers", infra.bootstrapServers());
@@ -57,8 +61,8 @@ public final class Pipeline implements AutoCloseable {
         dedup.put("kafka.group.instance.id", DemoNames.DEDUP_APPLICATION_ID + "-0");
 
         return new Pipeline(
-                new StageProcess("relay", OutboxConnectorApp.class.getName(), relay, workDir.resolve("relay.log")),
-                new StageProcess("dedup", DedupApp.class.getName(), dedup, workDir.resolve("dedup.log")));
+                new StageProcess("connector", OutboxConnectorApp.class.getName(), relay, workDir.resolve(CONNECTOR_LOG)),
+                new StageProcess("dedup", DedupApp.class.getName(), dedup, workDir.resolve(DEDUP_LOG)));
     }
 
     /** Starts both stages and waits until both report healthy. */
@@ -69,7 +73,7 @@ public final class Pipeline implements AutoCloseable {
         dedup.awaitHealthy(timeout);
     }
 
-    public StageProcess relay() {
+    public StageProcess connector() {
         return relay;
     }
 

@@ -1,16 +1,13 @@
 package io.onceonly.demo.membership.pipeline;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.onceonly.stack.Await;
 import io.onceonly.stack.ChildJvm;
 
 /**
@@ -20,7 +17,6 @@ import io.onceonly.stack.ChildJvm;
  */
 public final class StageProcess implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     // The children log through the demo's own setup for them: our lines at INFO, libraries at WARN.
     private static final List<String> JVM_OPTIONS = List.of("-Dlogback.configurationFile=demo-stage-logback.xml");
 
@@ -57,11 +53,9 @@ public final class StageProcess implements AutoCloseable {
      *
      * @throws IllegalStateException if the process exits or the time runs out; the message names the log
      */
-    public void awaitHealthy(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
-                .timeout(Duration.ofSeconds(2)).build();
-        while (System.nanoTime() < deadline) {
+    public void awaitHealthy(Duration timeout) {
+        Await.Condition up = Await.healthUp(URI.create("http://127.0.0.1:" + httpPort + "/health"), body -> true);
+        Await.until(name + " healthy (its log is " + log.toAbsolutePath() + ")", timeout, () -> {
             ChildJvm current;
             synchronized (this) {
                 current = process;
@@ -69,17 +63,8 @@ public final class StageProcess implements AutoCloseable {
             if (!current.isAlive()) {
                 throw new IllegalStateException(name + " exited during start; its log is " + log.toAbsolutePath());
             }
-            try {
-                if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notListeningYet) {
-                // starting
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException(name + " was not healthy within " + timeout.toSeconds() + " s; its log is "
-                + log.toAbsolutePath());
+            return up.holds();
+        });
     }
 
     /** SIGKILL: the stage dies mid-work, as in a power cut or an OOM kill. */

@@ -71,7 +71,7 @@ public final class DemoReport {
                 n(buyers.completed()) + " payments, " + n(buyers.refused()) + " refused"));
         layers.add(new LayerRow("payment tx -> outbox", n(buyers.completed()) + " payments", n(buyers.resends()) + " business resends",
                 "-", n(buyers.written()) + " events + " + n(malformed) + " malformed rows"));
-        layers.add(new LayerRow("relay -> " + DemoNames.PAYMENT_TOPIC, n(buyers.written() + malformed) + " rows",
+        layers.add(new LayerRow("connector -> " + DemoNames.PAYMENT_TOPIC, n(buyers.written() + malformed) + " rows",
                 n(relayResends) + " resent by a new producer", "-", n(relayed) + " records, " + n(relayDead) + " dead letters"
                         + (relayDeadResent > 0 ? " (+" + n(relayDeadResent) + " resent)" : "")));
         layers.add(new LayerRow("dedup (biz-id store)", n(relayed) + " records", "-", n(audited) + " (to " + DemoNames.DUPLICATES_TOPIC + ")",
@@ -120,12 +120,12 @@ public final class DemoReport {
             notes.add(n(cards.unreadable()) + " records on " + DemoNames.CARD_TOPIC + " had a payload the card service could not read.");
         }
         Map<String, Long> markers = new LinkedHashMap<>();
-        for (Fault f : List.of(Fault.RELAY_CRASH, Fault.DEDUP_CRASH, Fault.CARD_CRASH)) {
+        for (Fault f : List.of(Fault.CONNECTOR_CRASH, Fault.DEDUP_CRASH, Fault.CARD_CRASH)) {
             if (faults.firstAtMillis(f) >= 0) {
                 markers.put(f.option(), faults.firstAtMillis(f));
             }
         }
-        this.chart = LatencyChart.svg(latencies.samples(), markers);
+        this.chart = LatencyOverTimeChart.svg(latencies.samples(), markers);
     }
 
     /** Adds a line under the figures (for example a stage that did not stop cleanly). */

@@ -24,6 +24,7 @@ import io.onceonly.demo.membership.services.ServiceDatabase;
 import io.onceonly.runtime.AppOptions;
 import io.onceonly.runtime.AppRunner;
 import io.onceonly.runtime.HealthReport;
+import io.onceonly.runtime.KafkaCluster;
 import io.onceonly.runtime.OpsServer;
 
 /**
@@ -74,10 +75,7 @@ public final class CardIssuingApp {
     public static AbstractConfig config(AppOptions options) {
         AbstractConfig config = new AbstractConfig(OPTIONS, options.own(OPTIONS, "card service", KAFKA_PREFIX), false);
         ServiceDatabase.check(config);
-        if (options.withPrefix(KAFKA_PREFIX).getOrDefault("bootstrap.servers", "").isBlank()) {
-            throw new ConfigException("kafka.bootstrap.servers", null, "is required: the Kafka cluster, like localhost:9092"
-                    + " (environment: " + AppOptions.envName("kafka.bootstrap.servers") + ")");
-        }
+        KafkaCluster.requireBootstrapServers(options.withPrefix(KAFKA_PREFIX));
         return config;
     }
 

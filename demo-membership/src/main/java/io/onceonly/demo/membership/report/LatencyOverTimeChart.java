@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * the 99th percentile and the maximum, on a logarithmic axis, with a marker where each fault first
  * fired. A reader sees at once what each crash cost and how fast the pipeline recovered.
  */
-public final class LatencyChart {
+public final class LatencyOverTimeChart {
 
     private static final int WIDTH = 900;
     private static final int HEIGHT = 380;
@@ -20,7 +20,7 @@ public final class LatencyChart {
     private static final int TOP = 30;
     private static final int BOTTOM = 50;
 
-    private LatencyChart() {
+    private LatencyOverTimeChart() {
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.function.ToDoubleFunction;
  * The end-to-end latency percentiles against the offered rate, as an SVG file: both axes
  * logarithmic, since rates double and latency grows by orders of magnitude at saturation.
  */
-final class LatencyChart {
+final class LatencyByRateChart {
 
     private static final int WIDTH = 720;
     private static final int HEIGHT = 420;
@@ -26,7 +26,7 @@ final class LatencyChart {
     private final double minMs;
     private final double maxMs;
 
-    private LatencyChart(List<RatePoint> points) {
+    private LatencyByRateChart(List<RatePoint> points) {
         minRate = points.stream().mapToDouble(RatePoint::offered).min().orElse(1) / 1.2;
         maxRate = points.stream().mapToDouble(RatePoint::offered).max().orElse(10) * 1.2;
         minMs = Math.pow(10, Math.floor(Math.log10(Math.max(0.1, points.stream().mapToDouble(RatePoint::p50).filter(Double::isFinite).min().orElse(1)))));
@@ -38,7 +38,7 @@ final class LatencyChart {
         if (points.isEmpty()) {
             return;
         }
-        Files.writeString(file, new LatencyChart(points).svg(title, points));
+        Files.writeString(file, new LatencyByRateChart(points).svg(title, points));
     }
 
     private String svg(String title, List<RatePoint> points) {
