@@ -49,10 +49,11 @@ public final class DedupService implements AutoCloseable {
     private final DedupConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DedupMetrics metrics = new DedupMetrics(registry);
-    private KafkaStreams streams;
+    // Read by /health on the HTTP thread, which starts before Kafka Streams is made.
+    private volatile KafkaStreams streams;
     private OpsServer ops;
     private KafkaStreamsMetrics streamsMetrics;
-    private OutputTopicProvisioner provisioner;
+    private volatile OutputTopicProvisioner provisioner;
     private final StreamsHealth streamsHealth = new StreamsHealth();
     private volatile String unfinishedAtStop;
     private boolean closed;
@@ -69,13 +70,18 @@ public final class DedupService implements AutoCloseable {
      * @throws IllegalStateException when an output topic cannot be created, or Kafka does not answer
      */
     public DedupService start() {
-        provisioner = OutputTopicProvisioner.connect(config);
         try {
-            provisioner.provisionAtStart();
+            return startAll();
         } catch (RuntimeException e) {
-            provisioner.close();
+            // Whatever started before the failure (Admin client, HTTP server, Kafka Streams) is stopped again.
+            close();
             throw e;
         }
+    }
+
+    private DedupService startAll() {
+        provisioner = OutputTopicProvisioner.connect(config);
+        provisioner.provisionAtStart();
         LookupRoute lookup = new LookupRoute();
         Optional<HostInfo> self = Optional.empty();
         if (config.httpPort() >= 0) {

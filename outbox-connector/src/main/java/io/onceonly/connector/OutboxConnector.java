@@ -125,11 +125,15 @@ public final class OutboxConnector implements AutoCloseable {
     private Set<String> existingTopics() {
         Map<String, Object> props = new LinkedHashMap<>(config.kafka());
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, config.name() + "-admin");
-        try (Admin admin = Admin.create(props)) {
+        Admin admin = Admin.create(props);
+        try {
             return admin.listTopics().names().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("cannot list the cluster's topics ({}); colliding aggregate types are found at their first send", e.toString());
             return Set.of();
+        } finally {
+            // close() would wait for the pending call while Kafka is down: the start must not.
+            admin.close(Duration.ZERO);
         }
     }
 

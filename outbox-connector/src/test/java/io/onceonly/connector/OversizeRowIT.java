@@ -24,7 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.onceonly.connector.relay.Blockage;
-import io.onceonly.contracts.OutboxSchema;
 import io.onceonly.contracts.wire.EventMetadata;
 import io.onceonly.contracts.wire.OnceHeaders;
 import io.onceonly.stack.Await;
@@ -47,9 +46,7 @@ class OversizeRowIT {
     @BeforeAll
     static void start(TestStack testStack) throws Exception {
         stack = testStack;
-        try (Connection c = stack.postgres().dataSource().getConnection()) {
-            OutboxSchema.install(c);
-        }
+        ConnectorFixture.installOutbox(stack.postgres());
         // The broker's default message.max.bytes (1 MiB) on the dead-letter topic too.
         stack.kafka().createTopic(DEAD_LETTER, 1);
         connector = new OutboxConnector(ConnectorFixture.config(ConnectorFixture.options(stack, "oversize_it",
@@ -65,9 +62,9 @@ class OversizeRowIT {
 
     @Test
     void aCompressibleRowOverTheLimitReachesTheDeadLetterTopicWholeAndTheRowsAroundItFlow() throws Exception {
-        UUID before = insert("sized", "{\"n\": 1}");
-        UUID big = insert("sized", "{\"data\": \"" + "x".repeat(1_500_000) + "\"}");
-        UUID after = insert("sized", "{\"n\": 2}");
+        UUID before = ConnectorFixture.insertRaw(stack.postgres(), "sized", "{\"n\": 1}");
+        UUID big = ConnectorFixture.insertRaw(stack.postgres(), "sized", "{\"data\": \"" + "x".repeat(1_500_000) + "\"}");
+        UUID after = ConnectorFixture.insertRaw(stack.postgres(), "sized", "{\"n\": 2}");
 
         List<ConsumerRecord<byte[], byte[]>> relayed = TopicReader.read(stack.kafka(), "outbox.sized", 2,
                 Duration.ofSeconds(60), Duration.ofSeconds(2));
@@ -88,8 +85,8 @@ class OversizeRowIT {
         byte[] noise = new byte[1_600_000];
         new SecureRandom().nextBytes(noise);
         // Base64 of random bytes: zstd keeps about 3/4 of it, still over the dead-letter topic's 1 MiB.
-        UUID big = insert("noisy", "{\"data\": \"" + Base64.getEncoder().encodeToString(noise) + "\"}");
-        UUID after = insert("noisy", "{\"n\": 3}");
+        UUID big = ConnectorFixture.insertRaw(stack.postgres(), "noisy", "{\"data\": \"" + Base64.getEncoder().encodeToString(noise) + "\"}");
+        UUID after = ConnectorFixture.insertRaw(stack.postgres(), "noisy", "{\"n\": 3}");
 
         Await.until("health DOWN naming row " + big, Duration.ofSeconds(90), () -> {
             Blockage b = blockage();
@@ -124,28 +121,9 @@ class OversizeRowIT {
     }
 
     private static ConsumerRecord<byte[], byte[]> deadLetterOf(UUID id) {
-        Await.until("dead letter of " + id, Duration.ofSeconds(90), () -> findDeadLetter(id) != null);
-        return findDeadLetter(id);
-    }
-
-    private static ConsumerRecord<byte[], byte[]> findDeadLetter(UUID id) {
-        return TopicReader.read(stack.kafka(), DEAD_LETTER, Integer.MAX_VALUE, Duration.ofSeconds(3), Duration.ZERO).stream()
-                .filter(r -> OnceHeaders.lastText(r.headers(), OnceHeaders.EVENT_ID).map(id.toString()::equals).orElse(false))
-                .findFirst().orElse(null);
-    }
-
-    private static UUID insert(String aggregateType, String payload) throws Exception {
-        UUID id = UUID.randomUUID();
-        try (Connection c = stack.postgres().dataSource().getConnection();
-             PreparedStatement insert = c.prepareStatement("insert into outbox (id, aggregate_type, aggregate_id, event_type, biz_id,"
-                     + " payload) values (?, ?, 'agg', 'Sized', ?, ?::jsonb)")) {
-            insert.setObject(1, id);
-            insert.setString(2, aggregateType);
-            insert.setString(3, "biz-" + id);
-            insert.setString(4, payload);
-            insert.executeUpdate();
-        }
-        return id;
+        Await.until("dead letter of " + id, Duration.ofSeconds(90),
+                () -> ConnectorFixture.recordOf(stack.kafka(), DEAD_LETTER, id) != null);
+        return ConnectorFixture.recordOf(stack.kafka(), DEAD_LETTER, id);
     }
 
     private static String renderedPayload(UUID id) throws Exception {

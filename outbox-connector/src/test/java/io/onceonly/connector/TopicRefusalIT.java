@@ -2,8 +2,6 @@ package io.onceonly.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import io.onceonly.contracts.OutboxSchema;
 import io.onceonly.contracts.wire.EventMetadata;
 import io.onceonly.contracts.wire.OnceHeaders;
 import io.onceonly.stack.Await;
@@ -44,9 +41,7 @@ class TopicRefusalIT {
     @BeforeAll
     static void start(TestStack testStack) throws Exception {
         stack = testStack;
-        try (Connection c = stack.postgres().dataSource().getConnection()) {
-            OutboxSchema.install(c);
-        }
+        ConnectorFixture.installOutbox(stack.postgres());
         strict = KafkaBroker.builder().config("auto.create.topics.enable", "false").build().start();
         strict.createTopic(DEAD_LETTER, 1);
         strict.createTopic("outbox.present", 1);
@@ -74,13 +69,13 @@ class TopicRefusalIT {
         Thread.sleep(2_000);
         assertThat(connector.health().up()).as("UP before anything was read: %s", connector.health().details()).isFalse();
 
-        UUID present = insert("present");
+        UUID present = ConnectorFixture.insertRaw(stack.postgres(), "present", "{}");
         List<ConsumerRecord<byte[], byte[]>> first = TopicReader.read(strict, "outbox.present", 1, Duration.ofSeconds(60), Duration.ZERO);
         assertThat(first).extracting(r -> EventMetadata.of(r).eventId()).containsExactly(present);
         Await.until("health UP after the first read", Duration.ofSeconds(30), () -> connector.health().up(),
                 () -> connector.health().details());
 
-        UUID missing = insert("missing");
+        UUID missing = ConnectorFixture.insertRaw(stack.postgres(), "missing", "{}");
         Await.until("health DOWN naming outbox.missing", Duration.ofSeconds(30), () -> blockedTopic().equals("outbox.missing"),
                 () -> connector.health().details());
         @SuppressWarnings("unchecked")
@@ -99,11 +94,13 @@ class TopicRefusalIT {
     @Test
     @Order(2)
     void anAggregateTypeWhoseTopicCollidesWithAnExistingOneIsDeadLettered() throws Exception {
-        UUID colliding = insert("card_issue");
-        Await.until("dead letter of the colliding row", Duration.ofSeconds(60), () -> deadLetter(colliding) != null);
-        assertThat(OnceHeaders.lastText(deadLetter(colliding).headers(), OnceHeaders.ERROR).orElseThrow())
+        UUID colliding = ConnectorFixture.insertRaw(stack.postgres(), "card_issue", "{}");
+        Await.until("dead letter of the colliding row", Duration.ofSeconds(60),
+                () -> ConnectorFixture.recordOf(strict, DEAD_LETTER, colliding) != null);
+        ConsumerRecord<byte[], byte[]> dead = ConnectorFixture.recordOf(strict, DEAD_LETTER, colliding);
+        assertThat(OnceHeaders.lastText(dead.headers(), OnceHeaders.ERROR).orElseThrow())
                 .contains("outbox.card_issue collides with the existing topic outbox.card.issue");
-        UUID fine = insert("card.issue");
+        UUID fine = ConnectorFixture.insertRaw(stack.postgres(), "card.issue", "{}");
         assertThat(TopicReader.read(strict, "outbox.card.issue", 1, Duration.ofSeconds(60), Duration.ZERO))
                 .extracting(r -> EventMetadata.of(r).eventId()).contains(fine);
     }
@@ -111,24 +108,5 @@ class TopicRefusalIT {
     private static String blockedTopic() {
         Object blocked = connector.health().details().get("blockedOn");
         return blocked instanceof Map<?, ?> map ? String.valueOf(map.get("topic")) : "";
-    }
-
-    private static ConsumerRecord<byte[], byte[]> deadLetter(UUID id) {
-        return TopicReader.read(strict, DEAD_LETTER, Integer.MAX_VALUE, Duration.ofSeconds(2), Duration.ZERO).stream()
-                .filter(r -> OnceHeaders.lastText(r.headers(), OnceHeaders.EVENT_ID).map(id.toString()::equals).orElse(false))
-                .findFirst().orElse(null);
-    }
-
-    private static UUID insert(String aggregateType) throws Exception {
-        UUID id = UUID.randomUUID();
-        try (Connection c = stack.postgres().dataSource().getConnection();
-             PreparedStatement insert = c.prepareStatement("insert into outbox (id, aggregate_type, aggregate_id, event_type, biz_id,"
-                     + " payload) values (?, ?, 'agg', 'Refused', ?, '{}'::jsonb)")) {
-            insert.setObject(1, id);
-            insert.setString(2, aggregateType);
-            insert.setString(3, "biz-" + id);
-            insert.executeUpdate();
-        }
-        return id;
     }
 }

@@ -129,15 +129,20 @@ public final class OutputTopicProvisioner implements DestinationLimits, AutoClos
 
     private void checkNewInputs() {
         try {
-            Map<String, Integer> inputs = existingInputs();
+            Map<String, Integer> all = existingInputs();
+            Map<String, Integer> inputs = new LinkedHashMap<>(all);
             inputs.keySet().removeAll(provisionedInputs);
-            if (inputs.isEmpty()) {
+            if (inputs.isEmpty() && refusals.isEmpty()) {
                 return;
             }
             try {
-                refuseUnequalPartitions(existingInputs());
+                refuseUnequalPartitions(all);
             } catch (ConfigException e) {
                 LOG.error("{}", e.getMessage());
+            }
+            if (inputs.isEmpty()) {
+                // Only refusals are left: see whether someone created those topics meanwhile.
+                inputs = all;
             }
             Map<String, String> known = refusals();
             // Refusals are retried every check; each is logged when it first appears.
@@ -198,6 +203,14 @@ public final class OutputTopicProvisioner implements DestinationLimits, AutoClos
         });
         wanted.put(config.deadLetterTopic(), Optional.empty());
         Set<String> existing = await(admin.listTopics().names(), "list the topics");
+        // A refused topic that the operator created since is no longer refused.
+        refusals.keySet().removeIf(topic -> {
+            boolean created = existing.contains(topic);
+            if (created) {
+                LOG.info("output topic {} exists now; records for it are forwarded again", topic);
+            }
+            return created;
+        });
         List<NewTopic> missing = wanted.entrySet().stream().filter(e -> !existing.contains(e.getKey()))
                 .map(e -> new NewTopic(e.getKey(), e.getValue(), Optional.empty())).toList();
         List<String> refused = new ArrayList<>();

@@ -15,7 +15,8 @@ final class NameRule implements ConfigDef.Validator {
     static final NameRule SLOT = new NameRule("[a-z0-9_]{1,63}", "must be 1 to 63 lower-case letters, digits or underscores",
             "[a-z0-9_]{1,63}");
     /** Characters Kafka accepts in a topic name. */
-    static final NameRule TOPIC = new NameRule("[a-zA-Z0-9._-]{1,200}", "may only contain letters, digits, '.', '_' and '-' (1 to 200)",
+    // Kafka also refuses "." and "..".
+    static final NameRule TOPIC = new NameRule("(?!\\.{1,2}$)[a-zA-Z0-9._-]{1,200}", "may only contain letters, digits, '.', '_' and '-' (1 to 200)",
             "[a-zA-Z0-9._-]{1,200}");
     /** A {@code schema.table} name of plain identifiers (it goes into SQL and into Debezium's include list). */
     static final NameRule QUALIFIED_TABLE = new NameRule("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*",

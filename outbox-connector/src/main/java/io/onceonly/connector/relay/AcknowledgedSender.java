@@ -19,6 +19,7 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +51,10 @@ final class AcknowledgedSender implements AutoCloseable {
     private final long maxBackoffMs;
     private final String deadLetterTopic;
     private final LongSupplier clock;
-    private Producer<byte[], byte[]> events;
-    private Producer<byte[], byte[]> deadLetters;
+    private volatile Producer<byte[], byte[]> events;
+    private volatile Producer<byte[], byte[]> deadLetters;
+    // Set by close(): a sender still running on the engine's thread must not make new producers nobody closes.
+    private volatile boolean closed;
     private volatile boolean healthy = true;
     private volatile String lastError;
     private volatile Blockage blockage;
@@ -91,6 +94,9 @@ final class AcknowledgedSender implements AutoCloseable {
         List<Outgoing> pending = batch;
         long backoff = 100;
         while (!pending.isEmpty()) {
+            if (closed) {
+                throw new InterruptedException("the connector is stopping: the batch is not marked processed");
+            }
             // A send to a missing topic blocks for max.block.ms: one per topic and round is enough to learn it still is.
             Map<String, Throwable> unreachable = new HashMap<>();
             List<Future<RecordMetadata>> acks = new ArrayList<>(pending.size());
@@ -106,6 +112,7 @@ final class AcknowledgedSender implements AutoCloseable {
                 acks.add(ack);
             }
             List<Outgoing> failed = new ArrayList<>();
+            int diverted = 0;
             Throwable firstError = null;
             Blockage blocked = null;
             for (int i = 0; i < pending.size(); i++) {
@@ -122,6 +129,7 @@ final class AcknowledgedSender implements AutoCloseable {
                 if (!out.isDeadLetter() && (cause instanceof RecordTooLargeException || cause instanceof InvalidTopicException)) {
                     // Refused for good on its topic: the whole record goes to the dead-letter topic instead.
                     failed.add(divert(out, cause));
+                    diverted++;
                     continue;
                 }
                 failed.add(out);
@@ -135,8 +143,8 @@ final class AcknowledgedSender implements AutoCloseable {
             if (firstError != null) {
                 healthy = false;
                 lastError = firstError.toString();
-                metrics.retried(failed.size());
-                report(blocked, failed.size(), pending.size(), firstError, backoff);
+                metrics.retried(failed.size() - diverted);
+                report(blocked, failed.size() - diverted, pending.size(), firstError, backoff);
                 if (!(firstError instanceof RetriableException) && !isTopicUnreachable(firstError)) {
                     renewProducers();
                 }
@@ -177,14 +185,19 @@ final class AcknowledgedSender implements AutoCloseable {
                     + " topic's max.message.bytes (kafka-configs --alter --entity-type topics --entity-name " + topic
                     + " --add-config max.message.bytes=<bytes>) and dead-letter.max.request.size, or repair the row");
         }
-        if (cause instanceof AuthorizationException) {
-            return new Blockage(out.eventId(), topic, cause.toString(), "grant the relay's Kafka principal WRITE and DESCRIBE on"
+        if (cause instanceof AuthorizationException && !(cause instanceof TopicAuthorizationException)) {
+            return new Blockage(out.eventId(), topic, cause.toString(), "grant the connector's Kafka principal what the error"
+                    + " names (an idempotent producer needs IDEMPOTENT_WRITE on the cluster, or WRITE on its topics with"
+                    + " Kafka 2.8 or later); a new producer is tried after each pause");
+        }
+        if (cause instanceof TopicAuthorizationException) {
+            return new Blockage(out.eventId(), topic, cause.toString(), "grant the connector's Kafka principal WRITE and DESCRIBE on"
                     + " topic " + topic + " (kafka-acls --add --allow-principal <principal> --operation Write --operation Describe"
                     + " --topic " + topic + ")");
         }
         if (isTopicUnreachable(cause)) {
             return new Blockage(out.eventId(), topic, cause.getMessage(), "create the topic " + topic + " (the cluster does not"
-                    + " create it: auto.create.topics.enable is off), or grant the relay's principal DESCRIBE on it");
+                    + " create it: auto.create.topics.enable is off), or grant the connector's principal DESCRIBE on it");
         }
         if (cause instanceof InvalidTopicException) {
             return new Blockage(out.eventId(), topic, cause.getMessage(), "choose a dead-letter.topic Kafka accepts");
@@ -193,7 +206,7 @@ final class AcknowledgedSender implements AutoCloseable {
     }
 
     private static boolean isTopicUnreachable(Throwable error) {
-        return error instanceof AuthorizationException
+        return error instanceof TopicAuthorizationException
                 || (error instanceof TimeoutException && String.valueOf(error.getMessage()).contains("not present in metadata"));
     }
 
@@ -210,21 +223,19 @@ final class AcknowledgedSender implements AutoCloseable {
         if (!out.isDeadLetter()) {
             return events;
         }
-        if (deadLetters == null) {
+        if (deadLetters == null && !closed) {
             deadLetters = producers.create(true);
         }
         return deadLetters;
     }
 
-    private static Throwable failure(Future<RecordMetadata> ack) {
+    // An interruption is the stop, not Kafka's answer: it ends sendAll, with nothing marked processed.
+    private static Throwable failure(Future<RecordMetadata> ack) throws InterruptedException {
         try {
             ack.get();
             return null;
         } catch (ExecutionException e) {
             return e.getCause();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return e;
         }
     }
 
@@ -241,6 +252,9 @@ final class AcknowledgedSender implements AutoCloseable {
     }
 
     private void renewProducers() {
+        if (closed) {
+            return;
+        }
         events = renew(events, false);
         if (deadLetters != null) {
             deadLetters = renew(deadLetters, true);
@@ -278,6 +292,7 @@ final class AcknowledgedSender implements AutoCloseable {
      *     deadline; false when the producers were closed with records still unsent
      */
     boolean close(Duration timeout) {
+        closed = true;
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean clean = closeOne(events, deadline);
         if (deadLetters != null) {

@@ -186,6 +186,7 @@ public final class OutboxRouter {
                 return deadLetter(fields, "headers (column " + columns.headers().get() + ") " + problem);
             }
         }
+        collisions.claim(topic);
         return new Routed.Relay(new ProducerRecord<>(topic, null, aggregateId.getBytes(StandardCharsets.UTF_8), payload, headers),
                 createdAt);
     }

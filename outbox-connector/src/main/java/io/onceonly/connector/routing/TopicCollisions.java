@@ -19,10 +19,18 @@ final class TopicCollisions {
         topics.forEach(topic -> owners.putIfAbsent(spelling(topic), topic));
     }
 
-    /** The existing topic {@code topic} collides with, or null when it is free (it then owns its spelling). */
+    /** The existing or routed topic {@code topic} collides with, or null when its spelling is free or its own. */
     String collision(String topic) {
-        String owner = owners.putIfAbsent(spelling(topic), topic);
+        String owner = owners.get(spelling(topic));
         return owner == null || owner.equals(topic) ? null : owner;
+    }
+
+    /**
+     * {@code topic} owns its spelling from now on; called only for a row that is relayed there, so
+     * that a row dead-lettered for another reason claims nothing.
+     */
+    void claim(String topic) {
+        owners.putIfAbsent(spelling(topic), topic);
     }
 
     private static String spelling(String topic) {
