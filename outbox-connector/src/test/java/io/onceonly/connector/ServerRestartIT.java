@@ -39,6 +39,17 @@ class ServerRestartIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerRestartIT.class);
 
+    static String threads() {
+        StringBuilder b = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, st) -> {
+            b.append('\n').append(t.getName()).append(' ').append(t.getState());
+            for (StackTraceElement e : st) {
+                b.append("\n    at ").append(e);
+            }
+        });
+        return b.toString();
+    }
+
     @Test
     @Order(1)
     void theRelayResumesByItselfAfterBrokerAndDatabaseRestartsAndLosesNothing(TestStack stack) throws Exception {
@@ -109,7 +120,7 @@ class ServerRestartIT {
 
         broker.stop();
         List<OutboxLoad.Written> unsent = load.write(100, 10, 2, 5);
-        Await.until("the relay retrying", Duration.ofSeconds(60), () -> connector.metrics().retryCount() > 0);
+        Await.until("the relay retrying", Duration.ofSeconds(60), () -> connector.metrics().retryCount() > 0, ServerRestartIT::threads);
         long stopping = System.nanoTime();
         connector.close();
         double stopSeconds = (System.nanoTime() - stopping) / 1e9;

@@ -1,16 +1,21 @@
 package io.onceonly.connector.source;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
 import io.onceonly.connector.config.ConnectorConfig;
+import io.onceonly.connector.offsets.RelayOffsets;
 
 /**
  * The Debezium engine and PostgreSQL connector settings derived from the connector's options;
  * {@code debezium.*} options are applied last and win.
  */
 public final class EngineProperties {
+
+    /** How long the start may take to read the saved position from Kafka before it fails, naming the topic. */
+    static final Duration OFFSETS_READ_TIMEOUT = Duration.ofSeconds(60);
 
     private EngineProperties() {
     }
@@ -53,12 +58,13 @@ public final class EngineProperties {
         p.setProperty("errors.retry.delay.initial.ms", "300");
         p.setProperty("errors.retry.delay.max.ms", "2000");
         if ("kafka".equals(config.offsetStorage())) {
-            p.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
-            p.setProperty("offset.storage.topic", config.offsetTopic());
-            p.setProperty("offset.storage.partitions", "1");
-            p.setProperty("offset.storage.replication.factor", Short.toString(config.offsetTopicReplicationFactor()));
+            // Our store, not Connect's: Connect's waits without a bound for Kafka on every position Debezium reads back.
+            p.setProperty("offset.storage", RelayOffsets.class.getName());
+            p.setProperty(RelayOffsets.TOPIC, config.offsetTopic());
+            p.setProperty(RelayOffsets.REPLICATION_FACTOR, Short.toString(config.offsetTopicReplicationFactor()));
+            p.setProperty(RelayOffsets.READ_TIMEOUT_MS, Long.toString(OFFSETS_READ_TIMEOUT.toMillis()));
             // The offset store is a Kafka client too: it gets the producer's connection and security settings.
-            config.kafka().forEach(p::setProperty);
+            config.kafka().forEach((k, v) -> p.setProperty(RelayOffsets.CLIENT + k, v));
         } else {
             p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
             p.setProperty("offset.storage.file.filename", config.offsetFile());

@@ -10,6 +10,7 @@ import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
+import io.onceonly.connector.offsets.RelayOffsets;
 import io.onceonly.connector.source.EngineProperties;
 import io.onceonly.runtime.AppOptions;
 
@@ -45,8 +46,9 @@ class ConnectorConfigTest {
         assertThat(engine.getProperty("snapshot.mode")).isEqualTo("initial");
         assertThat(engine.getProperty("skipped.operations")).isEqualTo("u,d,t");
         assertThat(engine.getProperty("heartbeat.action.query")).contains("public.once_heartbeat");
-        assertThat(engine.getProperty("offset.storage")).endsWith("KafkaOffsetBackingStore");
-        assertThat(engine.getProperty("bootstrap.servers")).isEqualTo("kafka:9092");
+        assertThat(engine.getProperty("offset.storage")).isEqualTo(RelayOffsets.class.getName());
+        assertThat(engine.getProperty(RelayOffsets.CLIENT + "bootstrap.servers")).isEqualTo("kafka:9092");
+        assertThat(engine.getProperty(RelayOffsets.CLIENT + "linger.ms")).as("every kafka.* setting, security included").isEqualTo("1");
         assertThat(engine.getProperty("max.batch.size")).isEqualTo("4096");
         assertThat(config.describe()).contains("database.password=[hidden]").doesNotContain("s3cret");
     }
