@@ -8,11 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.onceonly.contracts.wire.OutboxTopics;
-import io.onceonly.dedup.DedupLoad;
 import io.onceonly.dedup.DedupService;
 import io.onceonly.dedup.config.DedupConfig;
 import io.onceonly.runtime.AppOptions;
 import io.onceonly.stack.ServerStack;
+import io.onceonly.workload.DuplicatedPayments;
 
 /**
  * Records per second through the dedup app with exactly_once_v2, against the same app with
@@ -35,8 +35,8 @@ final class DedupThroughput {
 
     void run(int records, double duplicateShare) throws Exception {
         stack.kafka().createTopic(INPUT, 4);
-        DedupLoad load = new DedupLoad();
-        load.produce(stack.kafka(), INPUT, records, duplicateShare, 0, 0);
+        DuplicatedPayments load = new DuplicatedPayments();
+        load.produce(stack.kafka().clientProperties(), INPUT, records, duplicateShare, 0, 0);
         int unique = load.uniqueCount();
         // exactly_once_v2 first: a JVM warming up slows whichever runs first, so the ratio errs low.
         double exactlyOnce = measure("exactly_once_v2", records, unique);

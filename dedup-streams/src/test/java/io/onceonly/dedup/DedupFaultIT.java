@@ -30,6 +30,7 @@ import io.onceonly.stack.KafkaService;
 import io.onceonly.stack.TopicReader;
 import io.onceonly.testkit.TestStack;
 import io.onceonly.testkit.WithStack;
+import io.onceonly.workload.DuplicatedPayments;
 
 /** The app in child JVMs killed with SIGKILL mid-stream: the output must still be exactly the unique set. */
 @WithStack
@@ -53,7 +54,7 @@ class DedupFaultIT {
     @Test
     void aSigkilledInstanceRestartsWithoutLossOrSecondForwards(TestStack stack) throws Exception {
         stack.kafka().createTopic("outbox.crash", 4);
-        DedupLoad load = new DedupLoad();
+        DuplicatedPayments load = new DuplicatedPayments();
         CompletableFuture<Void> producing = produceInBackground(stack.kafka(), "outbox.crash", load);
         List<String> args = args(stack, "crash-app", "outbox.crash:crash.out", "a", -1);
         Path log = Path.of("target", "dedup-crash.log");
@@ -77,7 +78,7 @@ class DedupFaultIT {
     @Test
     void twoInstancesOneKilledKeepTheInvariantAndAnswerLookupsAlike(TestStack stack) throws Exception {
         stack.kafka().createTopic("outbox.pair", 4);
-        DedupLoad load = new DedupLoad();
+        DuplicatedPayments load = new DuplicatedPayments();
         int portA = freePort();
         int portB = freePort();
         Path log = Path.of("target", "dedup-pair.log");
@@ -88,7 +89,7 @@ class DedupFaultIT {
         }
     }
 
-    private static void killOneAndCheck(TestStack stack, DedupLoad load, ChildJvm a, ChildJvm b, List<String> argsB,
+    private static void killOneAndCheck(TestStack stack, DuplicatedPayments load, ChildJvm a, ChildJvm b, List<String> argsB,
                                         int portA, int portB, Path log) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         awaitRunning(portA);
@@ -111,10 +112,10 @@ class DedupFaultIT {
         }
     }
 
-    private static void lookupsAgree(HttpClient http, DedupLoad load, int portA, int portB) throws Exception {
+    private static void lookupsAgree(HttpClient http, DuplicatedPayments load, int portA, int portB) throws Exception {
         awaitRunning(portB);
         awaitRunning(portA);
-        for (String bizId : List.of(load.uniqueBizIds.get(7), load.uniqueBizIds.get(load.uniqueBizIds.size() - 3), "never-paid")) {
+        for (String bizId : List.of(load.uniqueBizIds().get(7), load.uniqueBizIds().get(load.uniqueCount() - 3), "never-paid")) {
             JsonNode fromA = lookup(http, portA, bizId);
             JsonNode fromB = lookup(http, portB, bizId);
             assertThat(fromB).as("lookup of %s from both instances", bizId).isEqualTo(fromA);
@@ -122,25 +123,25 @@ class DedupFaultIT {
         }
     }
 
-    private static CompletableFuture<Void> produceInBackground(KafkaService kafka, String topic, DedupLoad load) {
+    private static CompletableFuture<Void> produceInBackground(KafkaService kafka, String topic, DuplicatedPayments load) {
         return CompletableFuture.runAsync(() -> {
             try {
-                load.produce(kafka, topic, RECORDS, 0.10, 500, 40);
+                load.produce(kafka.clientProperties(), topic, RECORDS, 0.10, 500, 40);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
     }
 
-    static void assertExactlyTheUniqueSet(KafkaService kafka, DedupLoad load, String output) {
-        List<ConsumerRecord<byte[], byte[]>> forwarded = TopicReader.read(kafka, output, load.uniqueBizIds.size(),
+    static void assertExactlyTheUniqueSet(KafkaService kafka, DuplicatedPayments load, String output) {
+        List<ConsumerRecord<byte[], byte[]>> forwarded = TopicReader.read(kafka, output, load.uniqueCount(),
                 Duration.ofSeconds(180), Duration.ofSeconds(3));
         Map<String, Integer> copies = new HashMap<>();
         forwarded.forEach(r -> copies.merge(EventMetadata.of(r).bizId(), 1, Integer::sum));
         long twice = copies.values().stream().filter(n -> n > 1).count();
         LOG.info("{}: {} unique biz-ids produced, {} records forwarded, {} biz-ids forwarded more than once",
-                output, load.uniqueBizIds.size(), forwarded.size(), twice);
-        assertThat(copies.keySet()).as("forwarded biz-ids").isEqualTo(new HashSet<>(load.uniqueBizIds));
+                output, load.uniqueCount(), forwarded.size(), twice);
+        assertThat(copies.keySet()).as("forwarded biz-ids").isEqualTo(new HashSet<>(load.uniqueBizIds()));
         assertThat(twice).as("biz-ids forwarded more than once").isZero();
     }
 

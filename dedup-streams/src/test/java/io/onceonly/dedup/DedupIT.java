@@ -26,6 +26,7 @@ import io.onceonly.runtime.AppOptions;
 import io.onceonly.stack.TopicReader;
 import io.onceonly.testkit.TestStack;
 import io.onceonly.testkit.WithStack;
+import io.onceonly.workload.DuplicatedPayments;
 
 /** The app in-process on the testkit broker; every check reads with read_committed. */
 @WithStack
@@ -36,8 +37,8 @@ class DedupIT {
     @Test
     void oneHundredThousandRecordsWithTenPercentDuplicatesLeaveExactlyTheUniqueSet(TestStack stack) throws Exception {
         stack.kafka().createTopic("outbox.payment", 4);
-        DedupLoad load = new DedupLoad();
-        load.produce(stack.kafka(), "outbox.payment", 100_000, 0.10, 0, 0);
+        DuplicatedPayments load = new DuplicatedPayments();
+        load.produce(stack.kafka().clientProperties(), "outbox.payment", 100_000, 0.10, 0, 0);
         DedupConfig config = DedupConfig.from(AppOptions.load(new String[] {
                 "--kafka.bootstrap.servers=" + stack.kafka().bootstrapServers(),
                 "--application.id=dedup-it", "--input.topics=outbox.payment", "--output.mapping=outbox.payment:card.issue-requests",
@@ -46,22 +47,22 @@ class DedupIT {
         try (DedupService service = new DedupService(config).start()) {
             assertThat(service.awaitRunning(Duration.ofSeconds(60))).isTrue();
             List<ConsumerRecord<byte[], byte[]>> output = TopicReader.read(stack.kafka(), "card.issue-requests",
-                    load.uniqueBizIds.size(), Duration.ofSeconds(180), Duration.ofSeconds(3));
+                    load.uniqueCount(), Duration.ofSeconds(180), Duration.ofSeconds(3));
             List<ConsumerRecord<byte[], byte[]>> audit = TopicReader.read(stack.kafka(), "card.issue-requests.duplicates",
                     load.duplicates(), Duration.ofSeconds(60), Duration.ofSeconds(2));
 
             Map<String, Integer> forwarded = new HashMap<>();
             output.forEach(r -> forwarded.merge(EventMetadata.of(r).bizId(), 1, Integer::sum));
-            assertThat(forwarded.keySet()).isEqualTo(new HashSet<>(load.uniqueBizIds));
+            assertThat(forwarded.keySet()).isEqualTo(new HashSet<>(load.uniqueBizIds()));
             assertThat(forwarded.values()).allMatch(n -> n == 1);
             Map<String, Integer> dropped = new HashMap<>();
             audit.forEach(r -> dropped.merge(EventMetadata.of(r).bizId(), 1, Integer::sum));
-            assertThat(dropped).isEqualTo(load.duplicateCopies);
+            assertThat(dropped).isEqualTo(load.duplicateCopies());
             assertThat(service.metrics().duplicateCount()).isEqualTo(load.duplicates());
 
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://localhost:" + service.httpPort();
-            String seenId = load.uniqueBizIds.get(123);
+            String seenId = load.uniqueBizIds().get(123);
             JsonNode seen = JSON.readTree(get(http, base + "/biz-ids/" + seenId));
             JsonNode unseen = JSON.readTree(get(http, base + "/biz-ids/never-paid"));
             assertThat(seen.get("seen").asBoolean()).isTrue();
@@ -80,21 +81,21 @@ class DedupIT {
     void aPatternPicksUpEveryOutboxTopicIncludingOneWithAnOldBacklog(TestStack stack) throws Exception {
         stack.kafka().createTopic("outbox.legacy", 4);
         stack.kafka().createTopic("outbox.fresh", 4);
-        DedupLoad old = new DedupLoad();
-        old.produce(stack.kafka(), "outbox.legacy", 20_000, 0.10, 0, 0);
+        DuplicatedPayments old = new DuplicatedPayments();
+        old.produce(stack.kafka().clientProperties(), "outbox.legacy", 20_000, 0.10, 0, 0);
         DedupConfig config = DedupConfig.from(AppOptions.load(new String[] {
                 "--kafka.bootstrap.servers=" + stack.kafka().bootstrapServers(), "--application.id=dedup-pattern-it",
                 "--state.dir=" + Files.createTempDirectory("once-dedup-it"), "--http.port=-1"}, Map.of()));
 
         try (DedupService service = new DedupService(config).start()) {
             assertThat(service.awaitRunning(Duration.ofSeconds(60))).isTrue();
-            DedupLoad fresh = new DedupLoad();
-            fresh.produce(stack.kafka(), "outbox.fresh", 5_000, 0.10, 500, 20);
+            DuplicatedPayments fresh = new DuplicatedPayments();
+            fresh.produce(stack.kafka().clientProperties(), "outbox.fresh", 5_000, 0.10, 500, 20);
 
-            assertThat(bizIds(TopicReader.read(stack.kafka(), "deduped.fresh", fresh.uniqueBizIds.size(),
-                    Duration.ofSeconds(90), Duration.ofSeconds(2)))).isEqualTo(new HashSet<>(fresh.uniqueBizIds));
-            assertThat(bizIds(TopicReader.read(stack.kafka(), "deduped.legacy", old.uniqueBizIds.size(),
-                    Duration.ofSeconds(90), Duration.ofSeconds(2)))).isEqualTo(new HashSet<>(old.uniqueBizIds));
+            assertThat(bizIds(TopicReader.read(stack.kafka(), "deduped.fresh", fresh.uniqueCount(),
+                    Duration.ofSeconds(90), Duration.ofSeconds(2)))).isEqualTo(new HashSet<>(fresh.uniqueBizIds()));
+            assertThat(bizIds(TopicReader.read(stack.kafka(), "deduped.legacy", old.uniqueCount(),
+                    Duration.ofSeconds(90), Duration.ofSeconds(2)))).isEqualTo(new HashSet<>(old.uniqueBizIds()));
         }
     }
 

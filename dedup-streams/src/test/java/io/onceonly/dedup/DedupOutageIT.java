@@ -15,6 +15,7 @@ import io.onceonly.stack.KafkaBroker;
 import io.onceonly.stack.TopicReader;
 import io.onceonly.testkit.TestStack;
 import io.onceonly.testkit.WithStack;
+import io.onceonly.workload.DuplicatedPayments;
 
 /** The app in-process while its Kafka broker goes away: a stack of its own, since these tests stop the broker. */
 @WithStack
@@ -28,7 +29,7 @@ class DedupOutageIT {
     void aBrokerRestartMidStreamIsSurvivedWithEveryBizIdForwardedExactlyOnce(TestStack stack) throws Exception {
         KafkaBroker broker = runningBroker(stack);
         stack.kafka().createTopic("outage.restart", 4);
-        DedupLoad load = new DedupLoad();
+        DuplicatedPayments load = new DuplicatedPayments();
 
         try (DedupService service = new DedupService(DedupEdgesIT.config(stack, "restart-app", "--input.topics=outage.restart",
                 "--output.mapping=outage.restart:restart.out")).start()) {
@@ -51,7 +52,7 @@ class DedupOutageIT {
     void aStopDuringAKafkaOutageMidStreamReturnsWithinItsBoundAndSaysItWasUnclean(TestStack stack) throws Exception {
         KafkaBroker broker = runningBroker(stack);
         stack.kafka().createTopic("outage.stop", 2);
-        DedupLoad load = new DedupLoad();
+        DuplicatedPayments load = new DuplicatedPayments();
         DedupService service = new DedupService(DedupEdgesIT.config(stack, "stop-app", "--input.topics=outage.stop",
                 "--output.mapping=outage.stop:stop.out")).start();
         CompletableFuture<Void> producing = CompletableFuture.completedFuture(null);
@@ -79,10 +80,10 @@ class DedupOutageIT {
         }
     }
 
-    private static CompletableFuture<Void> produceInBackground(TestStack stack, DedupLoad load, String topic, int records) {
+    private static CompletableFuture<Void> produceInBackground(TestStack stack, DuplicatedPayments load, String topic, int records) {
         return CompletableFuture.runAsync(() -> {
             try {
-                load.produce(stack.kafka(), topic, records, 0.10, 500, 40);
+                load.produce(stack.kafka().clientProperties(), topic, records, 0.10, 500, 40);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
