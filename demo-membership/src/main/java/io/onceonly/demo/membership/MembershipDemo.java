@@ -69,6 +69,7 @@ public final class MembershipDemo {
             err.println("Usage error: " + e.getMessage());
             return 2;
         }
+        options.deprecations().forEach(err::println);
         if (options.help()) {
             out.print(DemoOptions.USAGE);
             return 0;
@@ -97,9 +98,10 @@ public final class MembershipDemo {
         Path workDir = options.reportDir().toAbsolutePath();
         prepare(workDir);
         out.println(options.embedded() ? "Starting Kafka (KRaft) and PostgreSQL 17 from Maven artifacts..."
-                : "Using Kafka at " + options.bootstrapServers() + " and PostgreSQL at " + options.jdbcUrl());
+                : "Using Kafka at " + options.bootstrapServers() + " and PostgreSQL at " + options.databaseUrl());
         try (Infrastructure infra = options.embedded() ? Infrastructure.startEmbedded()
-                : Infrastructure.external(options.bootstrapServers(), options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword())) {
+                : Infrastructure.external(options.bootstrapServers(), options.databaseUrl(), options.databaseUser(),
+                        options.databasePassword())) {
             DemoFootprint footprint = new DemoFootprint(infra);
             if (!options.embedded()) {
                 clearEarlierRun(footprint, options, out);

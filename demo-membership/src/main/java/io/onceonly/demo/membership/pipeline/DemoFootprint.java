@@ -146,7 +146,7 @@ public final class DemoFootprint {
             return ours;
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot list the topics of Kafka at " + kafka.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-                    + ": " + e.getMessage() + " (check --bootstrap-servers)", e);
+                    + ": " + e.getMessage() + " (check --kafka.bootstrap.servers)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while listing topics", e);

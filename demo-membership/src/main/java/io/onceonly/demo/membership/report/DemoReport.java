@@ -50,7 +50,7 @@ public final class DemoReport {
         this.settings = String.format(Locale.ROOT, "%,d purchase requests by %d buyers at %s, faults: %s, on %s",
                 options.events(), options.clients(), options.rate() == 0 ? "full speed" : String.format(Locale.ROOT, "%,d/s", options.rate()),
                 faults.enabled().isEmpty() ? "none" : faults.enabled().stream().map(Fault::option).collect(Collectors.joining(", ")),
-                options.embedded() ? "embedded Kafka + PostgreSQL 17 (durable commits)" : options.bootstrapServers() + " + " + options.jdbcUrl());
+                options.embedded() ? "embedded Kafka + PostgreSQL 17 (durable commits)" : options.bootstrapServers() + " + " + options.databaseUrl());
 
         long malformed = faults.count(Fault.MALFORMED_ROWS);
         long relayed = topics.records(DemoNames.PAYMENT_TOPIC);
