@@ -142,7 +142,7 @@ public final class MembershipDemo {
         }, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(killChildren);
         List<String> topicsRead = List.of(DemoNames.PAYMENT_TOPIC, DemoNames.CARD_TOPIC, DemoNames.DUPLICATES_TOPIC,
-                DemoNames.RELAY_DEAD_LETTER, DemoNames.DEDUP_DEAD_LETTER);
+                DemoNames.CONNECTOR_DEAD_LETTER, DemoNames.DEDUP_DEAD_LETTER);
         try (pipeline; TopicTally topics = new TopicTally(infra.bootstrapServers(), topicsRead).start()) {
             pipeline.start(STAGE_START);
             FaultLog faults = new FaultLog(options.faults());
@@ -221,7 +221,7 @@ public final class MembershipDemo {
             String state = relayed + "/" + topics.records(DemoNames.CARD_TOPIC) + "/" + topics.records(DemoNames.DUPLICATES_TOPIC)
                     + "/" + cards.issued() + "/" + cards.delivered();
             boolean accounted = topics.eventIds(DemoNames.PAYMENT_TOPIC) >= buyers.written()
-                    && topics.eventIds(DemoNames.RELAY_DEAD_LETTER) >= faults.count(Fault.MALFORMED_ROWS)
+                    && topics.eventIds(DemoNames.CONNECTOR_DEAD_LETTER) >= faults.count(Fault.MALFORMED_ROWS)
                     && topics.records(DemoNames.CARD_TOPIC) + topics.records(DemoNames.DUPLICATES_TOPIC)
                             + topics.records(DemoNames.DEDUP_DEAD_LETTER) >= relayed
                     && cards.issued() >= buyers.completed();
