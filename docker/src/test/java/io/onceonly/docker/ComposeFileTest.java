@@ -138,7 +138,7 @@ class ComposeFileTest {
                   postgres:
                     image: postgres:17
                     environment:
-                      ONCE_DATABASE_USER: once_relay
+                      ONCE_DATABASE_USER: once_connector
                 """);
 
         assertThat(ComposeRules.check(compose)).singleElement().asString()

@@ -69,6 +69,7 @@ public final class MembershipDemo {
             err.println("Usage error: " + e.getMessage());
             return 2;
         }
+        options.deprecations().forEach(err::println);
         if (options.help()) {
             out.print(DemoOptions.USAGE);
             return 0;
@@ -97,9 +98,10 @@ public final class MembershipDemo {
         Path workDir = options.reportDir().toAbsolutePath();
         prepare(workDir);
         out.println(options.embedded() ? "Starting Kafka (KRaft) and PostgreSQL 17 from Maven artifacts..."
-                : "Using Kafka at " + options.bootstrapServers() + " and PostgreSQL at " + options.jdbcUrl());
+                : "Using Kafka at " + options.bootstrapServers() + " and PostgreSQL at " + options.databaseUrl());
         try (Infrastructure infra = options.embedded() ? Infrastructure.startEmbedded()
-                : Infrastructure.external(options.bootstrapServers(), options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword())) {
+                : Infrastructure.external(options.bootstrapServers(), options.databaseUrl(), options.databaseUser(),
+                        options.databasePassword())) {
             DemoFootprint footprint = new DemoFootprint(infra);
             if (!options.embedded()) {
                 clearEarlierRun(footprint, options, out);
@@ -140,7 +142,7 @@ public final class MembershipDemo {
         }, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(killChildren);
         List<String> topicsRead = List.of(DemoNames.PAYMENT_TOPIC, DemoNames.CARD_TOPIC, DemoNames.DUPLICATES_TOPIC,
-                DemoNames.RELAY_DEAD_LETTER, DemoNames.DEDUP_DEAD_LETTER);
+                DemoNames.CONNECTOR_DEAD_LETTER, DemoNames.DEDUP_DEAD_LETTER);
         try (pipeline; TopicTally topics = new TopicTally(infra.bootstrapServers(), topicsRead).start()) {
             pipeline.start(STAGE_START);
             FaultLog faults = new FaultLog(options.faults());
@@ -219,7 +221,7 @@ public final class MembershipDemo {
             String state = relayed + "/" + topics.records(DemoNames.CARD_TOPIC) + "/" + topics.records(DemoNames.DUPLICATES_TOPIC)
                     + "/" + cards.issued() + "/" + cards.delivered();
             boolean accounted = topics.eventIds(DemoNames.PAYMENT_TOPIC) >= buyers.written()
-                    && topics.eventIds(DemoNames.RELAY_DEAD_LETTER) >= faults.count(Fault.MALFORMED_ROWS)
+                    && topics.eventIds(DemoNames.CONNECTOR_DEAD_LETTER) >= faults.count(Fault.MALFORMED_ROWS)
                     && topics.records(DemoNames.CARD_TOPIC) + topics.records(DemoNames.DUPLICATES_TOPIC)
                             + topics.records(DemoNames.DEDUP_DEAD_LETTER) >= relayed
                     && cards.issued() >= buyers.completed();

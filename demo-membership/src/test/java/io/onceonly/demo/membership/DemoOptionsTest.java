@@ -27,16 +27,41 @@ class DemoOptionsTest {
     }
 
     @Test
-    void bothSpellingsAndAFaultListAreRead() {
-        DemoOptions o = DemoOptions.parse(new String[] {"--events", "2,000", "--clients=4", "--faults", "relay-crash, card-crash",
-                "--bootstrap-servers", "k:9092", "--jdbc-url=jdbc:postgresql://db:5432/shop", "--reset"}, Map.of("PGPASSWORD", "pw"));
+    void optionsAreNamedAsTheAppsNameThem() {
+        DemoOptions o = parse("--events=2,000", "--clients=4", "--faults=relay-crash, card-crash",
+                "--kafka.bootstrap.servers=k:9092", "--database.url=jdbc:postgresql://db:5432/shop", "--database.user=demo",
+                "--database.password=secret", "--report-dir=out", "--seed=7", "--reset");
         assertThat(o.events()).isEqualTo(2_000);
         assertThat(o.clients()).isEqualTo(4);
         assertThat(o.faults()).containsExactlyInAnyOrder(Fault.CONNECTOR_CRASH, Fault.CARD_CRASH);
         assertThat(o.embedded()).isFalse();
-        assertThat(o.jdbcPassword()).isEqualTo("pw");
+        assertThat(o.bootstrapServers()).isEqualTo("k:9092");
+        assertThat(o.databaseUrl()).isEqualTo("jdbc:postgresql://db:5432/shop");
+        assertThat(o.databaseUser()).isEqualTo("demo");
+        assertThat(o.databasePassword()).isEqualTo("secret");
+        assertThat(o.reportDir()).hasToString("out");
+        assertThat(o.seed()).isEqualTo(7);
         assertThat(o.reset()).isTrue();
-        assertThat(DemoOptions.parse(new String[] {"--faults", "none"}, Map.of()).faults()).isEmpty();
+        assertThat(o.deprecations()).isEmpty();
+        assertThat(parse("--faults=none").faults()).isEmpty();
+        assertThat(DemoOptions.parse(new String[0], Map.of("PGPASSWORD", "pw")).databasePassword()).isEqualTo("pw");
+    }
+
+    @Test
+    void theFormerSpellingsStillWorkWithANoteEach() {
+        DemoOptions o = DemoOptions.parse(new String[] {"--events", "2000", "--bootstrap-servers", "k:9092",
+                "--jdbc-url=jdbc:postgresql://db:5432/shop", "--jdbc-user", "demo", "--jdbc-password=secret"}, Map.of());
+        assertThat(o.events()).isEqualTo(2_000);
+        assertThat(o.bootstrapServers()).isEqualTo("k:9092");
+        assertThat(o.databaseUrl()).isEqualTo("jdbc:postgresql://db:5432/shop");
+        assertThat(o.databaseUser()).isEqualTo("demo");
+        assertThat(o.databasePassword()).isEqualTo("secret");
+        assertThat(o.deprecations()).containsExactly(
+                "Note: '--events 2000' is a former spelling; write --events=2000",
+                "Note: '--bootstrap-servers k:9092' is a former spelling; write --kafka.bootstrap.servers=k:9092",
+                "Note: '--jdbc-url=jdbc:postgresql://db:5432/shop' is a former spelling; write --database.url=jdbc:postgresql://db:5432/shop",
+                "Note: '--jdbc-user demo' is a former spelling; write --database.user=demo",
+                "Note: '--jdbc-password=PW' is a former spelling; write --database.password=PW");
     }
 
     @Test
@@ -47,26 +72,48 @@ class DemoOptionsTest {
 
     @Test
     void badValuesAreNamedWithTheFix() {
-        assertThatThrownBy(() -> parse("--events", "many")).hasMessage("--events 'many' is not a whole number, for example --events 10000");
-        assertThatThrownBy(() -> parse("--clients", "0")).hasMessage("--clients 0 is out of range: use 1 to 256");
-        assertThatThrownBy(() -> parse("--faults", "relay-crash,meteor")).hasMessageContaining("'meteor' is not a fault")
+        assertThatThrownBy(() -> parse("--events=many")).hasMessage("--events='many' is not a whole number, for example --events=10000");
+        assertThatThrownBy(() -> parse("--clients=0")).hasMessage("--clients=0 is out of range: use 1 to 256");
+        assertThatThrownBy(() -> parse("--rate", "fast")).hasMessage("--rate='fast' is not a whole number, for example --rate=1000");
+        assertThatThrownBy(() -> parse("--faults=relay-crash,meteor")).hasMessageContaining("'meteor' is not a fault")
                 .hasMessageContaining("client-retry, business-resend, connector-crash, dedup-crash, card-crash, malformed-rows");
-        assertThatThrownBy(() -> parse("--bootstrap-servers", "k:9092")).hasMessageContaining("--bootstrap-servers and --jdbc-url go together");
+        assertThatThrownBy(() -> parse("--kafka.bootstrap.servers=k:9092"))
+                .hasMessageStartingWith("--kafka.bootstrap.servers and --database.url go together");
+        assertThatThrownBy(() -> parse("--bootstrap-servers=k:9092"))
+                .hasMessageStartingWith("--bootstrap-servers and --database.url go together");
+        assertThatThrownBy(() -> parse("--kafka.bootstrap.servers=k:9092", "--database.url=postgres://db/x"))
+                .hasMessage("--database.url='postgres://db/x' must look like jdbc:postgresql://host:5432/dbname");
         assertThatThrownBy(() -> parse("--bootstrap-servers", "k:9092", "--jdbc-url", "postgres://db/x"))
-                .hasMessageContaining("must look like jdbc:postgresql://host:5432/dbname");
-        assertThatThrownBy(() -> parse("--reset")).hasMessageContaining("--reset is for your own servers");
-        assertThatThrownBy(() -> parse("--event", "5")).hasMessage("--event is not an option of the demo; see --help");
-        assertThatThrownBy(() -> parse("stray")).hasMessageContaining("argument 'stray' is not understood");
+                .hasMessageStartingWith("--jdbc-url='postgres://db/x' must look like");
+        assertThatThrownBy(() -> parse("--reset")).hasMessageStartingWith("--reset is for your own servers");
+        assertThatThrownBy(() -> parse("--reset=yes")).hasMessage("--reset is a flag: give it without a value");
+        assertThatThrownBy(() -> parse("--event=5")).hasMessage("--event is not an option of the demo; see --help");
+        assertThatThrownBy(() -> parse("--events")).hasMessage("--events needs a value: --events=N");
+        assertThatThrownBy(() -> parse("--jdbc-url", "--reset")).hasMessage("--jdbc-url needs a value: --database.url=URL");
+        assertThatThrownBy(() -> parse("--jdbc-url=jdbc:postgresql://a/b", "--database.url=jdbc:postgresql://c/d"))
+                .hasMessage("--jdbc-url and --database.url are the same option: give it once, as --database.url=URL");
+        assertThatThrownBy(() -> parse("stray")).hasMessage("argument 'stray' is not understood: options are --option=value; see --help");
     }
 
     @Test
     void aUsageErrorExitsWithTwoAndHelpWithZero() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertThat(MembershipDemo.exitCode(new String[] {"--events", "-5"}, print(out), print(err))).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("Usage error: --events -5 is out of range");
+        assertThat(MembershipDemo.exitCode(new String[] {"--events=-5"}, print(out), print(err))).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("Usage error: --events=-5 is out of range");
         assertThat(MembershipDemo.exitCode(new String[] {"--help"}, print(out), print(err))).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--faults LIST").contains("Exit code: 0 when the verdict holds");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--events=N").contains("--faults=LIST")
+                .contains("--kafka.bootstrap.servers=H").contains("--database.url=URL").contains("--reset ")
+                .contains("Exit code: 0 when the verdict holds");
+    }
+
+    @Test
+    void aFormerSpellingIsNotedOnTheErrorStream() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(MembershipDemo.exitCode(new String[] {"--events", "5", "--help"}, print(out), print(err))).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("Note: '--events 5' is a former spelling; write --events=5"
+                + System.lineSeparator());
     }
 
     private static DemoOptions parse(String... args) {

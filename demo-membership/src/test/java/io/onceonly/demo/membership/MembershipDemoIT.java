@@ -28,7 +28,7 @@ class MembershipDemoIT {
     @Test
     void withEveryFaultEveryPaymentGetsExactlyOneCard(TestStack stack) throws Exception {
         Path dir = Path.of("target", "demo-it-all-faults");
-        DemoReport report = run(stack, dir, "--events", "2000", "--faults", "all");
+        DemoReport report = run(stack, dir, "--events=2000", "--faults=all");
 
         assertThat(report.checks()).allSatisfy(c -> assertThat(c.holds()).as(c.claim() + ": " + c.evidence()).isTrue());
         assertThat(report.holds()).isTrue();
@@ -41,7 +41,7 @@ class MembershipDemoIT {
 
     @Test
     void withoutFaultsNoDuplicateIsCreatedAnywhere(TestStack stack) throws Exception {
-        DemoReport report = run(stack, Path.of("target", "demo-it-no-faults"), "--events", "1000", "--faults", "none");
+        DemoReport report = run(stack, Path.of("target", "demo-it-no-faults"), "--events=1000", "--faults=none");
 
         assertThat(report.checks()).allSatisfy(c -> assertThat(c.holds()).as(c.claim() + ": " + c.evidence()).isTrue());
         assertThat(report.duplicatesCreated()).isZero();
@@ -53,20 +53,21 @@ class MembershipDemoIT {
     void aKafkaThatIsNotThereIsNamedWithTheOptionToFix(TestStack stack) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = MembershipDemo.exitCode(new String[] {"--bootstrap-servers", "127.0.0.1:1", "--jdbc-url", stack.postgres().jdbcUrl(),
-                "--jdbc-password", stack.postgres().password(), "--report-dir", "target/demo-it-no-kafka"},
+        int exit = MembershipDemo.exitCode(new String[] {"--kafka.bootstrap.servers=127.0.0.1:1",
+                "--database.url=" + stack.postgres().jdbcUrl(), "--database.password=" + stack.postgres().password(),
+                "--report-dir=target/demo-it-no-kafka"},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("The demo could not run: cannot list the topics of Kafka at 127.0.0.1:1")
-                .contains("check --bootstrap-servers").doesNotContain("\tat ");
+                .contains("check --kafka.bootstrap.servers").doesNotContain("\tat ");
     }
 
     private static DemoReport run(TestStack stack, Path dir, String... args) throws Exception {
         List<String> all = new java.util.ArrayList<>(List.of(args));
-        all.addAll(List.of("--bootstrap-servers", stack.kafka().bootstrapServers(), "--jdbc-url", stack.postgres().jdbcUrl(),
-                "--jdbc-user", stack.postgres().username(), "--jdbc-password", stack.postgres().password(), "--reset",
-                "--report-dir", dir.toString()));
+        all.addAll(List.of("--kafka.bootstrap.servers=" + stack.kafka().bootstrapServers(),
+                "--database.url=" + stack.postgres().jdbcUrl(), "--database.user=" + stack.postgres().username(),
+                "--database.password=" + stack.postgres().password(), "--reset", "--report-dir=" + dir));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         DemoReport report = MembershipDemo.run(DemoOptions.parse(all.toArray(new String[0]), Map.of()),
                 new PrintStream(out, true, StandardCharsets.UTF_8));

@@ -39,8 +39,14 @@ public final class DemoFootprint {
             DemoNames.PAYMENT_TOPIC, 4,
             DemoNames.CARD_TOPIC, 4,
             DemoNames.DUPLICATES_TOPIC, 1,
-            DemoNames.RELAY_DEAD_LETTER, 1,
+            DemoNames.CONNECTOR_DEAD_LETTER, 1,
             DemoNames.DEDUP_DEAD_LETTER, 1);
+
+    /**
+     * The connector's offsets topic as earlier releases named it: a run from before the rename
+     * leaves it behind, and {@code --reset} removes it with the rest.
+     */
+    static final String FORMER_CONNECTOR_OFFSETS_TOPIC = "once-membership-demo.relay-offsets";
 
     private final DataSource db;
     private final Properties kafka = new Properties();
@@ -73,7 +79,7 @@ public final class DemoFootprint {
         return found;
     }
 
-    /** Drops the relay's replication slot unless a relay holds it: a slot left behind keeps WAL on the server forever. */
+    /** Drops the connector's replication slot unless a connector holds it: a slot left behind keeps WAL on the server forever. */
     public void dropSlot() throws SQLException {
         try (Connection c = db.getConnection();
              PreparedStatement drop = c.prepareStatement("select pg_drop_replication_slot(slot_name) from pg_replication_slots"
@@ -137,8 +143,8 @@ public final class DemoFootprint {
             Set<String> all = admin.listTopics().names().get(20, TimeUnit.SECONDS);
             List<String> ours = new ArrayList<>();
             for (String topic : all) {
-                if (TOPICS.containsKey(topic) || topic.equals(DemoNames.RELAY_OFFSETS_TOPIC)
-                        || topic.startsWith(DemoNames.DEDUP_APPLICATION_ID + "-")) {
+                if (TOPICS.containsKey(topic) || topic.equals(DemoNames.CONNECTOR_OFFSETS_TOPIC)
+                        || topic.equals(FORMER_CONNECTOR_OFFSETS_TOPIC) || topic.startsWith(DemoNames.DEDUP_APPLICATION_ID + "-")) {
                     ours.add(topic);
                 }
             }
@@ -146,7 +152,7 @@ public final class DemoFootprint {
             return ours;
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot list the topics of Kafka at " + kafka.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-                    + ": " + e.getMessage() + " (check --bootstrap-servers)", e);
+                    + ": " + e.getMessage() + " (check --kafka.bootstrap.servers)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while listing topics", e);

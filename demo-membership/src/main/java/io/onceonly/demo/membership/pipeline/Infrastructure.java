@@ -57,7 +57,7 @@ public final class Infrastructure implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot connect to PostgreSQL at " + jdbcUrl + " as " + user + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
-                    + " (check --jdbc-url, --jdbc-user, --jdbc-password)", e);
+                    + " (check --database.url, --database.user, --database.password)", e);
         }
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("show wal_level")) {

@@ -40,9 +40,9 @@ public final class Pipeline implements AutoCloseable {
                 .with(ConnectorOptions.SLOT_NAME, DemoNames.SLOT)
                 .with(ConnectorOptions.PUBLICATION_NAME, DemoNames.SLOT)
                 .with(ConnectorOptions.HEARTBEAT_TABLE, DemoNames.PAYMENT_SCHEMA + ".once_heartbeat")
-                .with(ConnectorOptions.OFFSET_TOPIC, DemoNames.RELAY_OFFSETS_TOPIC)
+                .with(ConnectorOptions.OFFSET_TOPIC, DemoNames.CONNECTOR_OFFSETS_TOPIC)
                 .with(ConnectorOptions.TOPIC_PREFIX, DemoNames.TOPIC_PREFIX)
-                .with(ConnectorOptions.DEAD_LETTER_TOPIC, DemoNames.RELAY_DEAD_LETTER)
+                .with(ConnectorOptions.DEAD_LETTER_TOPIC, DemoNames.CONNECTOR_DEAD_LETTER)
                 .with(ConnectorOptions.NAME, "once-membership-demo-relay")
                 .with(ConnectorOptions.HTTP_PORT, Integer.toString(FreePort.next()))
                 .options();

@@ -50,7 +50,7 @@ public final class DemoReport {
         this.settings = String.format(Locale.ROOT, "%,d purchase requests by %d buyers at %s, faults: %s, on %s",
                 options.events(), options.clients(), options.rate() == 0 ? "full speed" : String.format(Locale.ROOT, "%,d/s", options.rate()),
                 faults.enabled().isEmpty() ? "none" : faults.enabled().stream().map(Fault::option).collect(Collectors.joining(", ")),
-                options.embedded() ? "embedded Kafka + PostgreSQL 17 (durable commits)" : options.bootstrapServers() + " + " + options.jdbcUrl());
+                options.embedded() ? "embedded Kafka + PostgreSQL 17 (durable commits)" : options.bootstrapServers() + " + " + options.databaseUrl());
 
         long malformed = faults.count(Fault.MALFORMED_ROWS);
         long relayed = topics.records(DemoNames.PAYMENT_TOPIC);
@@ -59,9 +59,9 @@ public final class DemoReport {
         long forwarded = topics.records(DemoNames.CARD_TOPIC);
         long forwardedBizIds = topics.bizIds(DemoNames.CARD_TOPIC);
         long audited = topics.records(DemoNames.DUPLICATES_TOPIC);
-        // Dead letters are relayed at least once too: a relay crash can send one again.
-        long relayDead = topics.eventIds(DemoNames.RELAY_DEAD_LETTER);
-        long relayDeadResent = topics.records(DemoNames.RELAY_DEAD_LETTER) - relayDead;
+        // Dead letters are relayed at least once too: a connector crash can send one again.
+        long connectorDead = topics.eventIds(DemoNames.CONNECTOR_DEAD_LETTER);
+        long connectorDeadResent = topics.records(DemoNames.CONNECTOR_DEAD_LETTER) - connectorDead;
         long dedupDead = topics.records(DemoNames.DEDUP_DEAD_LETTER);
         long clientRetries = faults.count(Fault.CLIENT_RETRY);
         long redeliveries = cards.delivered() - forwarded;
@@ -72,13 +72,13 @@ public final class DemoReport {
         layers.add(new LayerRow("payment tx -> outbox", n(buyers.completed()) + " payments", n(buyers.resends()) + " business resends",
                 "-", n(buyers.written()) + " events + " + n(malformed) + " malformed rows"));
         layers.add(new LayerRow("connector -> " + DemoNames.PAYMENT_TOPIC, n(buyers.written() + malformed) + " rows",
-                n(relayResends) + " resent by a new producer", "-", n(relayed) + " records, " + n(relayDead) + " dead letters"
-                        + (relayDeadResent > 0 ? " (+" + n(relayDeadResent) + " resent)" : "")));
+                n(relayResends) + " resent by a new producer", "-", n(relayed) + " records, " + n(connectorDead) + " dead letters"
+                        + (connectorDeadResent > 0 ? " (+" + n(connectorDeadResent) + " resent)" : "")));
         layers.add(new LayerRow("dedup (biz-id store)", n(relayed) + " records", "-", n(audited) + " (to " + DemoNames.DUPLICATES_TOPIC + ")",
                 n(forwarded) + " forwarded, " + n(dedupDead) + " dead letters"));
         layers.add(new LayerRow("card service (claim)", n(cards.delivered()) + " deliveries", n(redeliveries) + " redelivered",
                 n(cards.claimRefused()) + " (claim refused)", n(ledger.cards()) + " cards"));
-        this.duplicatesCreated = clientRetries + buyers.resends() + relayResends + relayDeadResent + redeliveries;
+        this.duplicatesCreated = clientRetries + buyers.resends() + relayResends + connectorDeadResent + redeliveries;
 
         for (Fault f : Fault.values()) {
             if (faults.enabled(f)) {
@@ -103,8 +103,8 @@ public final class DemoReport {
                 n(relayedEvents) + " distinct events of " + n(buyers.written()) + " committed"));
         checks.add(new Check("one record per payment on " + DemoNames.CARD_TOPIC, forwarded == forwardedBizIds && forwardedBizIds == buyers.completed(),
                 n(forwarded) + " records, " + n(forwardedBizIds) + " biz-ids, " + n(buyers.completed()) + " payments"));
-        checks.add(new Check("every malformed row dead-lettered with a reason, none became a card", relayDead == malformed,
-                n(relayDead) + " distinct of " + n(malformed) + " in " + DemoNames.RELAY_DEAD_LETTER));
+        checks.add(new Check("every malformed row dead-lettered with a reason, none became a card", connectorDead == malformed,
+                n(connectorDead) + " distinct of " + n(malformed) + " in " + DemoNames.CONNECTOR_DEAD_LETTER));
 
         this.latencyMs = latencies.percentilesMillis();
         double writeSeconds = timing.writeSeconds();
@@ -148,7 +148,7 @@ public final class DemoReport {
         return Map.copyOf(fired);
     }
 
-    /** Duplicates made anywhere: client retries, business resends, relay resends, redeliveries to the card service. */
+    /** Duplicates made anywhere: client retries, business resends, connector resends, redeliveries to the card service. */
     public long duplicatesCreated() {
         return duplicatesCreated;
     }
