@@ -1,5 +1,8 @@
 package io.onceonly.runtime;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -60,6 +63,80 @@ public final class OptionsTable {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * What each app's README test checks: how the option table in {@code README.md} of the working
+     * directory (the module's own when Maven runs the module's tests) differs from the one the
+     * module's jar prints with {@code --list-options}.
+     *
+     * @param module the module's directory, also its jar's name: {@code outbox-connector} for
+     *     {@code outbox-connector/target/outbox-connector.jar}
+     * @return empty when they are the same; else a message naming the README, the first differing row,
+     *     and the commands that build the jar and print the table
+     * @throws IOException when the README cannot be read
+     */
+    public static Optional<String> differenceInReadme(String module, ConfigDef definition, List<String[]> passThrough)
+            throws IOException {
+        return differenceInReadme(module, null, definition, passThrough);
+    }
+
+    /**
+     * As {@link #differenceInReadme(String, ConfigDef, List)} for one app of a jar that runs several,
+     * its first argument naming the app ({@code java -jar membership-services.jar payment-service}):
+     * the README holds one table per app, each in the section whose heading is the app's name (for
+     * example {@code ### payment-service}), up to the next heading.
+     *
+     * @param app the jar's first argument, which picks the app, and the heading of its section
+     */
+    public static Optional<String> differenceInReadme(String module, String app, ConfigDef definition,
+            List<String[]> passThrough) throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        String command = "java -jar " + module + "/target/" + module + ".jar" + (app == null ? "" : " " + app)
+                + " --list-options";
+        String where = module + "/README.md" + (app == null ? "" : ", section '" + app + "'");
+        String build = " Build the jar with: mvn -B -ntp package -DskipTests -pl " + module + " -am.";
+        if (app == null) {
+            return differenceIn(readme, definition, passThrough, command).map(d -> where + ": " + d + build);
+        }
+        Optional<String> section = sectionOf(readme, app);
+        if (section.isEmpty()) {
+            return Optional.of(module + "/README.md has no heading '" + app + "' (a line such as '### " + app
+                    + "') over the option table of " + app + ". Add one, followed by the table `" + command
+                    + "` prints." + build);
+        }
+        return differenceIn(section.get(), definition, passThrough, command).map(d -> where + ": " + d + build);
+    }
+
+    /**
+     * The lines under the Markdown heading whose text is {@code title}, whatever its level, up to the
+     * next heading; empty when the document has no such heading.
+     *
+     * @throws IllegalArgumentException when the document has two, as a check would read only one
+     */
+    static Optional<String> sectionOf(String document, String title) {
+        List<String> lines = document.lines().toList();
+        List<Integer> headings = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (isHeading(lines.get(i)) && lines.get(i).replaceFirst("^#+", "").strip().equals(title)) {
+                headings.add(i);
+            }
+        }
+        if (headings.isEmpty()) {
+            return Optional.empty();
+        }
+        if (headings.size() > 1) {
+            throw new IllegalArgumentException("the document has two headings '" + title + "'");
+        }
+        StringBuilder section = new StringBuilder();
+        for (int i = headings.get(0) + 1; i < lines.size() && !isHeading(lines.get(i)); i++) {
+            section.append(lines.get(i)).append('\n');
+        }
+        return Optional.of(section.toString());
+    }
+
+    private static boolean isHeading(String line) {
+        return line.matches("#{1,6} .*");
     }
 
     /**

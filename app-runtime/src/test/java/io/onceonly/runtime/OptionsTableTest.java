@@ -60,4 +60,18 @@ class OptionsTableTest {
         assertThat(OptionsTable.differenceIn("# app\n", DEFINITION, List.of(), command))
                 .hasValueSatisfying(message -> assertThat(message).contains("no option table", command));
     }
+
+    @Test
+    void findsTheSectionUnderAHeadingOfAnyLevelUpToTheNextHeading() {
+        String table = OptionsTable.markdown(DEFINITION, List.of());
+        String readme = "# app\n\n## Options\n\n### payment-service\n\n" + table + "\n### card-service\n\n" + table
+                + "\n## Tests\n";
+
+        assertThat(OptionsTable.sectionOf(readme, "payment-service")).hasValue("\n" + table + "\n");
+        assertThat(OptionsTable.sectionOf(readme, "card-service")).hasValue("\n" + table + "\n");
+        assertThat(OptionsTable.sectionOf(readme, "Options")).hasValue("\n");
+        assertThat(OptionsTable.sectionOf(readme, "service")).isEmpty();
+        assertThatThrownBy(() -> OptionsTable.sectionOf(readme + "## card-service\n", "card-service"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two headings 'card-service'");
+    }
 }

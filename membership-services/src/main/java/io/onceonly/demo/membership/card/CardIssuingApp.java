@@ -67,6 +67,11 @@ public final class CardIssuingApp {
         return OPTIONS;
     }
 
+    /** The pass-through family ({@code kafka.*}), for the option table. */
+    public static List<String[]> passThrough() {
+        return PASS_THROUGH;
+    }
+
     /**
      * Parses and checks the options as the app does at start.
      *
