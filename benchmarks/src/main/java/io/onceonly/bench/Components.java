@@ -5,19 +5,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * CPU readings of the pipeline's parts: PostgreSQL (its processes), the relay and the dedup app
+ * CPU readings of the pipeline's parts: PostgreSQL (its processes), the connector and the dedup app
  * (child JVMs), the broker (threads of this JVM) and this JVM as a whole (broker, writers, consumer,
  * GC and JIT).
  */
 final class Components {
 
-    private final long relayPid;
+    private final long connectorPid;
     private final long dedupPid;
     private final long postgresPid;
 
     /** @param postgresPid the postmaster, or -1 when PostgreSQL does not run on this machine */
-    Components(long relayPid, long dedupPid, long postgresPid) {
-        this.relayPid = relayPid;
+    Components(long connectorPid, long dedupPid, long postgresPid) {
+        this.connectorPid = connectorPid;
         this.dedupPid = dedupPid;
         this.postgresPid = postgresPid;
     }
@@ -25,7 +25,7 @@ final class Components {
     Reading read() throws IOException {
         Map<String, Double> seconds = new LinkedHashMap<>();
         seconds.put("postgres", postgresPid < 0 ? Double.NaN : ProcessCpu.withChildren(postgresPid));
-        seconds.put("relay", ProcessCpu.seconds(relayPid));
+        seconds.put("connector", ProcessCpu.seconds(connectorPid));
         seconds.put("dedup", ProcessCpu.seconds(dedupPid));
         seconds.put("bench JVM", ProcessCpu.self());
         return new Reading(seconds, new ThreadCpu());

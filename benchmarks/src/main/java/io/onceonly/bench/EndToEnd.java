@@ -54,14 +54,14 @@ final class EndToEnd {
         String slot = "e2e_" + name.replace('-', '_');
         List<RatePoint> points = new ArrayList<>();
         try (ScratchDirectory state = new ScratchDirectory("once-bench-e2e");
-             ChildJvm relay = ChildJvm.start("relay-" + name, OutboxConnectorApp.class.getName(),
+             ChildJvm connector = ChildJvm.start("connector-" + name, OutboxConnectorApp.class.getName(),
                      List.of(Options.connectorArgs(stack, slot, Map.of())), Map.of(),
-                     logs.resolve("e2e-relay-" + name + ".log"));
+                     logs.resolve("e2e-connector-" + name + ".log"));
              ChildJvm dedup = ChildJvm.start("dedup-" + name, DedupApp.class.getName(),
                      List.of(Options.dedupArgs(stack, aggregate, input, output, state.toString(), dedupSettings)), Map.of(),
                      logs.resolve("e2e-dedup-" + name + ".log"));
              ArrivalClock clock = ArrivalClock.start(stack.kafka(), output, "read_committed")) {
-            Components components = new Components(relay.pid(), dedup.pid(), ProcessCpu.postmaster(stack.postgres()));
+            Components components = new Components(connector.pid(), dedup.pid(), ProcessCpu.postmaster(stack.postgres()));
             ReplicationSlot.awaitActive(stack.postgres().dataSource(), slot, Duration.ofSeconds(120));
             // Child JVMs start, Streams joins its group: the warm-up proves the whole path before timing it.
             OpenLoopWriter warmup = new OpenLoopWriter(stack.postgres().dataSource());
@@ -69,7 +69,7 @@ final class EndToEnd {
             Latencies warm = clock.awaitAll(warmup.committedAtNanos(), Duration.ofSeconds(120));
             if (warm.count() < warmup.committedAtNanos().size()) {
                 throw new IllegalStateException("the pipeline delivered " + warm.count() + " of " + warmup.committedAtNanos().size()
-                        + " warm-up events in 120 s; see " + relay.log() + " and " + dedup.log());
+                        + " warm-up events in 120 s; see " + connector.log() + " and " + dedup.log());
             }
             List<Integer> offered = new ArrayList<>();
             for (int rate : rates) {
@@ -85,7 +85,7 @@ final class EndToEnd {
                     offered.add(offered.get(i) * 2);
                 }
             }
-            relay.terminate(Duration.ofSeconds(30));
+            connector.terminate(Duration.ofSeconds(30));
             dedup.terminate(Duration.ofSeconds(60));
         }
         return points;

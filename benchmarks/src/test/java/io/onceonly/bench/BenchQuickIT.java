@@ -27,7 +27,7 @@ class BenchQuickIT {
         assertThat(metrics(byFigure, "outbox write")).contains("events/s", "limit events/s", "ratio %");
         assertThat(metrics(byFigure, "relay backlog")).contains("events/s", "limit events/s", "ratio %");
         assertThat(metrics(byFigure, "dedup")).contains("records/s", "limit records/s", "ratio %");
-        assertThat(metrics(byFigure, "end to end")).contains("p50 ms", "p99 ms", "max ms", "events/s", "cpu % relay", "cpu % dedup",
+        assertThat(metrics(byFigure, "end to end")).contains("p50 ms", "p99 ms", "max ms", "events/s", "cpu % connector", "cpu % dedup",
                 "cpu % postgres", "cpu % broker");
         assertThat(byFigure.get("idle cost")).extracting(Row::setting).contains("dedup app, defaults", "connector + dedup app");
         assertThat(out.resolve("results.json")).isNotEmptyFile();

@@ -43,7 +43,7 @@ public final class Pipeline implements AutoCloseable {
                 .with(ConnectorOptions.OFFSET_TOPIC, DemoNames.CONNECTOR_OFFSETS_TOPIC)
                 .with(ConnectorOptions.TOPIC_PREFIX, DemoNames.TOPIC_PREFIX)
                 .with(ConnectorOptions.DEAD_LETTER_TOPIC, DemoNames.CONNECTOR_DEAD_LETTER)
-                .with(ConnectorOptions.NAME, "once-membership-demo-relay")
+                .with(ConnectorOptions.NAME, "once-membership-demo-connector")
                 .with(ConnectorOptions.HTTP_PORT, Integer.toString(FreePort.next()))
                 .options();
 

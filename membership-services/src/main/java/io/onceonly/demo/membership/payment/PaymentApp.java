@@ -46,7 +46,7 @@ public final class PaymentApp {
 
     private static final ConfigDef OPTIONS = ServiceDatabase.define(new ConfigDef(), "payment")
             .define(OUTBOX_SCHEMA, Type.STRING, DemoNames.PAYMENT_SCHEMA, new ConfigDef.NonEmptyString(), Importance.HIGH,
-                    "Schema of the outbox table (named outbox) the events are written to: the table the relay tails.")
+                    "Schema of the outbox table (named outbox) the events are written to: the table the connector tails.")
             .define(HTTP_PORT, Type.INT, 8085, Range.between(0, 65_535), Importance.MEDIUM,
                     "Port of POST /purchases, POST /accounts, /health and /metrics; 0 picks a free port.");
 

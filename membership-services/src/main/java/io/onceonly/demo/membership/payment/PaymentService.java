@@ -32,7 +32,7 @@ public final class PaymentService {
         this(db, DemoNames.OUTBOX_TABLE);
     }
 
-    /** A service writing its events to {@code outboxTable} (schema-qualified), the table the relay tails. */
+    /** A service writing its events to {@code outboxTable} (schema-qualified), the table the connector tails. */
     public PaymentService(DataSource db, String outboxTable) {
         this.db = db;
         this.outbox = OutboxWriter.builder().table(outboxTable).build();
