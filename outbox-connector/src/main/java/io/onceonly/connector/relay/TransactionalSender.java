@@ -111,14 +111,14 @@ final class TransactionalSender implements BatchSender {
         long backoff = 100;
         while (true) {
             Attempt attempt = attempt(pending, positionRecord);
-            if (attempt.error == null) {
-                committed(pending);
-                return;
-            }
             pending = attempt.next;
             if (attempt.onlyDiverted) {
                 // Refused for good on their topics; the dead letters go in the next transaction, without a pause.
                 continue;
+            }
+            if (attempt.error == null) {
+                committed(pending);
+                return;
             }
             healthy = false;
             lastError = attempt.error.toString();
