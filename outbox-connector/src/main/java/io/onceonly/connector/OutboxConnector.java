@@ -35,6 +35,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.onceonly.connector.config.ConnectorConfig;
 import io.onceonly.connector.relay.Blockage;
 import io.onceonly.connector.relay.Relay;
+import io.onceonly.connector.relay.RelayFencedException;
+import io.onceonly.connector.relay.TransactionCapacity;
 import io.onceonly.connector.relay.RelayMetrics;
 import io.onceonly.connector.routing.OutboxRouter;
 import io.onceonly.connector.source.EngineProperties;
@@ -61,6 +63,7 @@ public final class OutboxConnector implements AutoCloseable {
     /** How long {@link #close()} takes at most: the engine's stop, then the producers' flush. */
     public static final Duration STOP_BOUND = Duration.ofSeconds(30);
     private static final Duration PRODUCER_STOP = Duration.ofSeconds(10);
+    private static final Duration TRANSACTION_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
     private volatile boolean running;
     private volatile String unfinished;
@@ -82,7 +85,14 @@ public final class OutboxConnector implements AutoCloseable {
         }
         OutboxRouter router = new OutboxRouter(config.topicPrefix(), config.deadLetterTopic(), config.outboxTable(), config.columns());
         router.existingTopics(existingTopics());
-        relay = new Relay(router, this::newProducer, metrics, config.sendRetryBackoffMaxMs(), config.deadLetterTopic());
+        if (config.exactlyOnce()) {
+            new TransactionCapacity(kafkaClient("-admin")).require(TRANSACTION_CHECK_TIMEOUT);
+            // Before the engine reads the saved position: this fences an older instance and settles its open transaction.
+            relay = Relay.exactlyOnce(router, this::newTransactionalProducer, metrics, config.sendRetryBackoffMaxMs(),
+                    config.deadLetterTopic(), config.transactionalId(), config.offsetTopic(), config.name(), config.maxEventRequestSize());
+        } else {
+            relay = new Relay(router, this::newProducer, metrics, config.sendRetryBackoffMaxMs(), config.deadLetterTopic());
+        }
         Properties props = EngineProperties.of(config);
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(props)
@@ -104,7 +114,11 @@ public final class OutboxConnector implements AutoCloseable {
                         finished.complete(null);
                     } else {
                         Throwable why = slot.explain(error != null ? error : new IllegalStateException(message));
-                        if (why instanceof SlotLostException) {
+                        RelayFencedException fenced = fencedIn(why);
+                        if (fenced != null) {
+                            why = fenced;
+                        }
+                        if (why instanceof SlotLostException || why instanceof RelayFencedException) {
                             LOG.error("{}", why.getMessage());
                         }
                         finished.completeExceptionally(why);
@@ -115,17 +129,31 @@ public final class OutboxConnector implements AutoCloseable {
         if (config.httpPort() >= 0) {
             ops = OpsServer.start(config.httpPort(), this::health, registry, Map.of());
         }
-        LOG.info("outbox connector started: {} -> Kafka {} (slot {}, publication {}, offsets in {}){}",
+        LOG.info("outbox connector started: {} -> Kafka {} (slot {}, publication {}, offsets in {}, {}){}",
                 config.outboxTable(), config.kafka().get("bootstrap.servers"), config.slotName(), config.publicationName(),
-                config.offsetStorage(), ops == null ? "" : ", /health and /metrics on port " + ops.port());
+                config.offsetStorage(), config.exactlyOnce() ? "exactly-once, transactional.id " + config.transactionalId()
+                        : "at-least-once", ops == null ? "" : ", /health and /metrics on port " + ops.port());
         return this;
+    }
+
+    private static RelayFencedException fencedIn(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            if (e instanceof RelayFencedException fenced) {
+                return fenced;
+            }
+        }
+        return null;
+    }
+
+    private Map<String, Object> kafkaClient(String clientIdSuffix) {
+        Map<String, Object> props = new LinkedHashMap<>(config.kafka());
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, config.name() + clientIdSuffix);
+        return props;
     }
 
     // Best effort: a principal that may not list topics still relays; collisions then show at the first send.
     private Set<String> existingTopics() {
-        Map<String, Object> props = new LinkedHashMap<>(config.kafka());
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, config.name() + "-admin");
-        Admin admin = Admin.create(props);
+        Admin admin = Admin.create(kafkaClient("-admin"));
         try {
             return admin.listTopics().names().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -161,6 +189,24 @@ public final class OutboxConnector implements AutoCloseable {
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    // One producer for events and dead letters, since one transaction holds both: the dead-letter limit, and zstd, which
+    // shrinks JSON most, so that a row too large for its topic still reaches the dead-letter topic whole.
+    private Producer<byte[], byte[]> newTransactionalProducer() {
+        Map<String, Object> props = new LinkedHashMap<>(config.kafka());
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, config.name());
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "2");
+        props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(128 * 1024));
+        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Math.max(config.deadLetterMaxRequestSize(),
+                config.maxEventRequestSize())));
+        props.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(Math.max(32L << 20, 2L * config.deadLetterMaxRequestSize())));
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
     /**
      * What {@code /health} reports: UP once the engine runs, it has read from the slot at least
      * once, and the last batch was acknowledged without resends.
@@ -168,6 +214,7 @@ public final class OutboxConnector implements AutoCloseable {
     public HealthReport health() {
         Map<String, Object> details = new LinkedHashMap<>();
         boolean read = relay != null && relay.hasRead();
+        details.put("deliveryGuarantee", config.deliveryGuarantee());
         details.put("engine", running ? (read ? "RUNNING" : "CONNECTING") : finished.isDone() ? "STOPPED" : "STARTING");
         details.put("producer", relay != null && relay.producerHealthy() ? "OK" : "RETRYING");
         if (relay != null && relay.lastSendError() != null) {
@@ -186,6 +233,10 @@ public final class OutboxConnector implements AutoCloseable {
         details.put("eventsRelayed", metrics.relayedCount());
         details.put("eventsDeadLettered", metrics.deadLetteredCount());
         details.put("sendRetries", metrics.retryCount());
+        if (config.exactlyOnce()) {
+            details.put("transactionsCommitted", metrics.transactionsCommittedCount());
+            details.put("transactionsAborted", metrics.transactionsAbortedCount());
+        }
         return new HealthReport(running && read && relay.producerHealthy() && blockage == null, details);
     }
 

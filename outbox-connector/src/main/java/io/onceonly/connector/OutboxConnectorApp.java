@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 
 import io.onceonly.connector.config.ConnectorConfig;
 import io.onceonly.connector.config.ConnectorOptions;
+import io.onceonly.connector.relay.RelayFencedException;
 import io.onceonly.connector.source.SlotLostException;
 import io.onceonly.runtime.AppOptions;
 import io.onceonly.runtime.AppRunner;
@@ -54,7 +55,8 @@ public final class OutboxConnectorApp {
                     connector.finished().getNow(null);
                     return "the Debezium engine stopped by itself";
                 } catch (CompletionException e) {
-                    return e.getCause() instanceof SlotLostException ? e.getCause().getMessage()
+                    return e.getCause() instanceof SlotLostException || e.getCause() instanceof RelayFencedException
+                            ? e.getCause().getMessage()
                             : "the Debezium engine failed: " + e.getCause();
                 }
             }

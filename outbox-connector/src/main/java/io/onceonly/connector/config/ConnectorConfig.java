@@ -47,6 +47,7 @@ public final class ConnectorConfig {
             NameRule.QUALIFIED_TABLE.ensureValid(ConnectorOptions.HEARTBEAT_TABLE, heartbeatTable);
         }
         checkProducer();
+        checkGuarantee();
         new DebeziumOverrides(this.debezium).requireSafe();
     }
 
@@ -85,6 +86,47 @@ public final class ConnectorConfig {
                 throw new ConfigException("kafka.max.in.flight.requests.per.connection", inFlight,
                         "must be 1 to 5: above 5 the idempotent producer cannot keep per-partition order");
             }
+        }
+    }
+
+    private void checkGuarantee() {
+        if (kafka.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG)) {
+            throw new ConfigException("kafka.transactional.id", kafka.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG),
+                    "may not be set: with delivery.guarantee=exactly-once the connector derives it from name (name.relay)");
+        }
+        if (exactlyOnce() && !"kafka".equals(offsetStorage())) {
+            throw new ConfigException(ConnectorOptions.OFFSET_STORAGE, offsetStorage(), "must be kafka with "
+                    + ConnectorOptions.DELIVERY_GUARANTEE + "=" + ConnectorOptions.EXACTLY_ONCE + ": the position is written"
+                    + " in the same Kafka transaction as the records; set offset.storage=kafka or delivery.guarantee="
+                    + ConnectorOptions.AT_LEAST_ONCE);
+        }
+    }
+
+    /** Whether each batch and its position are written in one Kafka transaction. */
+    public boolean exactlyOnce() {
+        return ConnectorOptions.EXACTLY_ONCE.equals(options.getString(ConnectorOptions.DELIVERY_GUARANTEE));
+    }
+
+    /** The delivery guarantee's name, as the option spells it. */
+    public String deliveryGuarantee() {
+        return options.getString(ConnectorOptions.DELIVERY_GUARANTEE);
+    }
+
+    /** The transactional.id of the exactly-once producer: derived from the name, so a second instance fences the first. */
+    public String transactionalId() {
+        return name() + ".relay";
+    }
+
+    /** The largest event the event producer sends: kafka.max.request.size, or Kafka's default. */
+    public int maxEventRequestSize() {
+        String value = kafka.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        if (value == null) {
+            return 1024 * 1024;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("kafka.max.request.size", value, "must be a number of bytes");
         }
     }
 

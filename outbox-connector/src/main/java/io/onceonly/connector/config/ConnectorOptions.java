@@ -48,6 +48,12 @@ public final class ConnectorOptions {
     public static final String SEND_RETRY_BACKOFF_MAX_MS = "send.retry.backoff.max.ms";
     public static final String HTTP_PORT = "http.port";
     public static final String NAME = "name";
+    public static final String DELIVERY_GUARANTEE = "delivery.guarantee";
+
+    /** {@link #DELIVERY_GUARANTEE}: every committed row reaches Kafka, a crash may send some again. */
+    public static final String AT_LEAST_ONCE = "at-least-once";
+    /** {@link #DELIVERY_GUARANTEE}: each batch and its position are written in one Kafka transaction. */
+    public static final String EXACTLY_ONCE = "exactly-once";
 
     /** Prefix of the producer settings passed through. */
     public static final String KAFKA_PREFIX = "kafka.";
@@ -147,7 +153,15 @@ public final class ConnectorOptions {
             .define(HTTP_PORT, Type.INT, 8083, Range.between(-1, 65_535), Importance.MEDIUM,
                     "Port of /health and /metrics; 0 picks a free port, -1 turns the endpoint off.")
             .define(NAME, Type.STRING, "once-outbox-connector", new ConfigDef.NonEmptyString(), Importance.LOW,
-                    "Engine name; also the producer's client.id prefix.");
+                    "Engine name; also the producer's client.id prefix, and with delivery.guarantee=exactly-once"
+                            + " the producer's transactional.id is name.relay, so a second instance with the same name"
+                            + " fences (stops) the first.")
+            .define(DELIVERY_GUARANTEE, Type.STRING, AT_LEAST_ONCE, ValidString.in(AT_LEAST_ONCE, EXACTLY_ONCE), Importance.HIGH,
+                    "at-least-once: every committed row reaches Kafka; after a crash the rows since the last saved"
+                            + " position are sent again (the dedup stage drops them). exactly-once: each batch of rows"
+                            + " and its position are written in one Kafka transaction, so read_committed consumers see"
+                            + " each row once, also after a crash; needs offset.storage=kafka and a cluster that can run"
+                            + " transactions (checked at start).");
 
     private ConnectorOptions() {
     }

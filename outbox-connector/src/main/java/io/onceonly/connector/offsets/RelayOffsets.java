@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * Connect's store that read waits for the topic's end without a bound, and during a Kafka outage
  * the engine's only thread stopped there, so the connector neither sent nor reported anything. Here
  * the topic is read once, at the start, and afterwards a position counts as saved (and is confirmed
- * to the slot) once Kafka acknowledged its write.
+ * to the slot) once Kafka acknowledged its write. With {@link #WRITTEN_BY_RELAY} the relay writes
+ * each position itself, in the transaction of its batch ({@link SourcePosition}), and this store
+ * only learns it when the engine marks the batch processed, after the commit.
  */
 public final class RelayOffsets implements OffsetBackingStore {
 
@@ -55,6 +57,11 @@ public final class RelayOffsets implements OffsetBackingStore {
     public static final String REPLICATION_FACTOR = PREFIX + "replication.factor";
     /** How long the start may take to read the topic, in ms. */
     public static final String READ_TIMEOUT_MS = PREFIX + "read.timeout.ms";
+    /**
+     * "true" when the relay writes each position itself, in the Kafka transaction of its batch
+     * (delivery.guarantee=exactly-once): {@link #set} then only updates what {@link #get} answers.
+     */
+    public static final String WRITTEN_BY_RELAY = PREFIX + "written.by.relay";
     /** Prefix of the Kafka client settings (bootstrap servers, security) of the store's clients. */
     public static final String CLIENT = PREFIX + "client.";
 
@@ -65,6 +72,7 @@ public final class RelayOffsets implements OffsetBackingStore {
     private short replicationFactor;
     private Duration readTimeout;
     private Map<String, Object> client;
+    private boolean writtenByRelay;
     private volatile Producer<byte[], byte[]> producer;
 
     @Override
@@ -73,6 +81,7 @@ public final class RelayOffsets implements OffsetBackingStore {
         topic = required(originals, TOPIC);
         replicationFactor = Short.parseShort(required(originals, REPLICATION_FACTOR));
         readTimeout = Duration.ofMillis(Long.parseLong(required(originals, READ_TIMEOUT_MS)));
+        writtenByRelay = Boolean.parseBoolean(String.valueOf(originals.get(WRITTEN_BY_RELAY)));
         client = new HashMap<>();
         originals.forEach((k, v) -> {
             if (k.startsWith(CLIENT)) {
@@ -94,6 +103,11 @@ public final class RelayOffsets implements OffsetBackingStore {
         String servers = String.valueOf(client.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
         new OffsetTopic(topic, replicationFactor, client).ensure(readTimeout);
         readAll(servers);
+        if (writtenByRelay) {
+            LOG.info("saved positions read from {} on {}: {} keys; the relay writes new ones in its transactions", topic, servers,
+                    saved.size());
+            return;
+        }
         Map<String, Object> props = new HashMap<>(client);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -170,9 +184,9 @@ public final class RelayOffsets implements OffsetBackingStore {
     @Override
     public Future<Void> set(Map<ByteBuffer, ByteBuffer> values, Callback<Void> callback) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (values.isEmpty()) {
-            done.complete(null);
-            callback.onCompletion(null, null);
+        // Exactly-once: the engine marks a position only after the transaction holding it committed, so it is saved already.
+        if (values.isEmpty() || writtenByRelay) {
+            finish(values, null, done, callback);
             return done;
         }
         AtomicInteger open = new AtomicInteger(values.size());

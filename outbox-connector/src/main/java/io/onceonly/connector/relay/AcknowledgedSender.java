@@ -21,6 +21,7 @@ import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,7 @@ import io.onceonly.contracts.wire.OnceHeaders;
  * {@link Blockage}: the relay waits on it, says so on /health and in the log, and resumes by itself
  * once the operator fixed it. Nothing is confirmed past it.
  */
-final class AcknowledgedSender implements AutoCloseable {
+final class AcknowledgedSender implements BatchSender, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AcknowledgedSender.class);
     private static final long REPEAT_BLOCKAGE_LOG_MS = 30_000;
@@ -82,6 +83,11 @@ final class AcknowledgedSender implements AutoCloseable {
         String eventId() {
             return OnceHeaders.lastText(record.headers(), OnceHeaders.EVENT_ID).orElse(null);
         }
+    }
+
+    @Override
+    public void send(List<Outgoing> batch, SourceRecord last) throws InterruptedException {
+        sendAll(batch);
     }
 
     /**
@@ -128,7 +134,7 @@ final class AcknowledgedSender implements AutoCloseable {
                 }
                 if (!out.isDeadLetter() && (cause instanceof RecordTooLargeException || cause instanceof InvalidTopicException)) {
                     // Refused for good on its topic: the whole record goes to the dead-letter topic instead.
-                    failed.add(divert(out, cause));
+                    failed.add(divert(out, cause, deadLetterTopic));
                     diverted++;
                     continue;
                 }
@@ -178,7 +184,7 @@ final class AcknowledgedSender implements AutoCloseable {
     }
 
     // The failures an operator has to act on; anything else is retried quietly.
-    private Blockage blockage(Outgoing out, Throwable cause) {
+    static Blockage blockage(Outgoing out, Throwable cause) {
         String topic = out.record().topic();
         if (cause instanceof RecordTooLargeException) {
             return new Blockage(out.eventId(), topic, cause.getMessage(), "even the dead-letter producer cannot send it: raise the"
@@ -205,7 +211,7 @@ final class AcknowledgedSender implements AutoCloseable {
         return null;
     }
 
-    private static boolean isTopicUnreachable(Throwable error) {
+    static boolean isTopicUnreachable(Throwable error) {
         return error instanceof TopicAuthorizationException
                 || (error instanceof TimeoutException && String.valueOf(error.getMessage()).contains("not present in metadata"));
     }
@@ -239,7 +245,8 @@ final class AcknowledgedSender implements AutoCloseable {
         }
     }
 
-    private Outgoing divert(Outgoing out, Throwable cause) {
+    /** The whole event as a dead letter, with a once-error saying why its topic refused it. */
+    static Outgoing divert(Outgoing out, Throwable cause, String deadLetterTopic) {
         String reason = "Kafka refused the record on " + out.record().topic() + " (" + cause.getMessage() + ")"
                 + (cause instanceof RecordTooLargeException
                         ? "; this is the whole event: raise the topic's max.message.bytes and the relay's kafka.max.request.size"
@@ -271,17 +278,20 @@ final class AcknowledgedSender implements AutoCloseable {
     }
 
     /** Whether the last batch was acknowledged without resends. */
-    boolean healthy() {
+    @Override
+    public boolean healthy() {
         return healthy;
     }
 
     /** The last send error, or null. */
-    String lastError() {
+    @Override
+    public String lastError() {
         return lastError;
     }
 
     /** What keeps the relay from advancing, or null. */
-    Blockage blockage() {
+    @Override
+    public Blockage blockage() {
         return blockage;
     }
 
@@ -291,7 +301,8 @@ final class AcknowledgedSender implements AutoCloseable {
      * @return true when every record handed to a producer was acknowledged or failed before the
      *     deadline; false when the producers were closed with records still unsent
      */
-    boolean close(Duration timeout) {
+    @Override
+    public boolean close(Duration timeout) {
         closed = true;
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean clean = closeOne(events, deadline);
@@ -301,7 +312,7 @@ final class AcknowledgedSender implements AutoCloseable {
         return clean;
     }
 
-    private static boolean closeOne(Producer<byte[], byte[]> producer, long deadline) {
+    static boolean closeOne(Producer<byte[], byte[]> producer, long deadline) {
         long left = Math.max(0, deadline - System.nanoTime());
         long started = System.nanoTime();
         producer.close(Duration.ofNanos(left));

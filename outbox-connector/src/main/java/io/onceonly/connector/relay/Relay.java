@@ -3,6 +3,7 @@ package io.onceonly.connector.relay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -17,16 +18,19 @@ import io.onceonly.connector.routing.Routed;
 /**
  * The Debezium batch handler: routes each change event, sends the batch, and marks the events
  * processed only after Kafka acknowledged all of them. Debezium saves (and confirms to the
- * replication slot) only positions marked processed, so a crash can resend but never lose.
+ * replication slot) only positions marked processed, so a crash can resend but never lose. The
+ * exactly-once relay ({@link #exactlyOnce}) writes the batch and its position in one Kafka
+ * transaction, so a crash resends nothing that was committed either.
  */
 public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>>, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
 
     private final OutboxRouter router;
-    private final AcknowledgedSender sender;
+    private final BatchSender sender;
     private final RelayMetrics metrics;
     private volatile boolean read;
+    private volatile RelayFencedException fenced;
     private volatile int unacknowledged;
 
     /** Makes the relay's idempotent producers. */
@@ -42,9 +46,36 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
      * @param producers makes the idempotent producers; called again when one fails for good
      */
     public Relay(OutboxRouter router, ProducerFactory producers, RelayMetrics metrics, long maxBackoffMs, String deadLetterTopic) {
+        this(router, new AcknowledgedSender(producers, metrics, maxBackoffMs, deadLetterTopic), metrics);
+    }
+
+    private Relay(OutboxRouter router, BatchSender sender, RelayMetrics metrics) {
         this.router = router;
-        this.sender = new AcknowledgedSender(producers, metrics, maxBackoffMs, deadLetterTopic);
+        this.sender = sender;
         this.metrics = metrics;
+    }
+
+    /**
+     * The exactly-once relay: each batch and its source position go to Kafka in one transaction.
+     * Starts the first producer's transactions at once, which fences an older instance with the
+     * same transactional.id and settles what it left open: call it before the engine reads the
+     * saved position.
+     *
+     * @param producers makes transactional producers (transactional.id set, transactions not yet initialised); called
+     *     again when one fails for good
+     * @param transactionalId the producers' transactional.id, for the messages
+     * @param offsetTopic the topic of saved positions
+     * @param engineName the Debezium engine's name: the namespace of the position's key
+     * @param maxEventBytes the largest event sent to its own topic; a larger one goes whole to the dead-letter topic
+     * @throws IllegalStateException when the producer cannot start its transactions
+     */
+    public static Relay exactlyOnce(OutboxRouter router, Supplier<Producer<byte[], byte[]>> producers, RelayMetrics metrics,
+                                    long maxBackoffMs, String deadLetterTopic, String transactionalId, String offsetTopic,
+                                    String engineName, int maxEventBytes) {
+        TransactionalSender.Transactions transactions = new TransactionalSender.Transactions(transactionalId, offsetTopic, engineName,
+                maxEventBytes);
+        return new Relay(router, new TransactionalSender(producers, metrics, maxBackoffMs, deadLetterTopic, transactions,
+                System::currentTimeMillis), metrics);
     }
 
     /** Whether a batch of changes (events or heartbeats) was ever read from the slot. */
@@ -75,6 +106,9 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
      */
     public String close(Duration timeout) {
         boolean flushed = sender.close(timeout);
+        if (fenced != null) {
+            return fenced.getMessage();
+        }
         int open = unacknowledged;
         if (open > 0) {
             return "the last batch (" + open + " records) was not wholly acknowledged by Kafka before the stop ("
@@ -92,6 +126,10 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> batch,
                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         read = true;
+        if (batch.isEmpty()) {
+            committer.markBatchFinished();
+            return;
+        }
         List<AcknowledgedSender.Outgoing> outgoing = new ArrayList<>(batch.size());
         for (RecordChangeEvent<SourceRecord> event : batch) {
             Routed routed = router.route(event.record());
@@ -105,7 +143,12 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             }
         }
         unacknowledged = outgoing.size();
-        sender.sendAll(outgoing);
+        try {
+            sender.send(outgoing, batch.get(batch.size() - 1).record());
+        } catch (RelayFencedException e) {
+            fenced = e;
+            throw e;
+        }
         unacknowledged = 0;
         for (RecordChangeEvent<SourceRecord> event : batch) {
             committer.markProcessed(event);

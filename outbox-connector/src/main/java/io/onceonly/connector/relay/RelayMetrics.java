@@ -17,6 +17,8 @@ public final class RelayMetrics {
     private final Counter deadLettered;
     private final Counter sendRetries;
     private final Counter skipped;
+    private final Counter transactionsCommitted;
+    private final Counter transactionsAborted;
     private final Timer commitToAck;
     private final AtomicLong lastRelayedMillis = new AtomicLong();
 
@@ -29,6 +31,12 @@ public final class RelayMetrics {
                 .description("Records sent again because Kafka did not acknowledge them").register(registry);
         this.skipped = Counter.builder("once.connector.changes.skipped")
                 .description("Change events that are not outbox inserts (heartbeats, updates, deletes)").register(registry);
+        this.transactionsCommitted = Counter.builder("once.connector.transactions.committed")
+                .description("Kafka transactions committed, each one batch and its position (delivery.guarantee=exactly-once)")
+                .register(registry);
+        this.transactionsAborted = Counter.builder("once.connector.transactions.aborted")
+                .description("Kafka transactions aborted; their batch is sent again in a new one (delivery.guarantee=exactly-once)")
+                .register(registry);
         this.commitToAck = Timer.builder("once.connector.commit.to.ack")
                 .description("From the row's created_at to Kafka's acknowledgement")
                 .publishPercentileHistogram()
@@ -53,6 +61,14 @@ public final class RelayMetrics {
         sendRetries.increment(records);
     }
 
+    void transactionCommitted() {
+        transactionsCommitted.increment();
+    }
+
+    void transactionAborted() {
+        transactionsAborted.increment();
+    }
+
     void skipped() {
         skipped.increment();
     }
@@ -70,6 +86,16 @@ public final class RelayMetrics {
     /** Records resent so far. */
     public long retryCount() {
         return (long) sendRetries.count();
+    }
+
+    /** Kafka transactions committed so far (exactly-once). */
+    public long transactionsCommittedCount() {
+        return (long) transactionsCommitted.count();
+    }
+
+    /** Kafka transactions aborted so far (exactly-once). */
+    public long transactionsAbortedCount() {
+        return (long) transactionsAborted.count();
     }
 
     /** When the last event was acknowledged, if any was. */

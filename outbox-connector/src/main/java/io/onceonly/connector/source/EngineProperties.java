@@ -63,6 +63,7 @@ public final class EngineProperties {
             p.setProperty(RelayOffsets.TOPIC, config.offsetTopic());
             p.setProperty(RelayOffsets.REPLICATION_FACTOR, Short.toString(config.offsetTopicReplicationFactor()));
             p.setProperty(RelayOffsets.READ_TIMEOUT_MS, Long.toString(OFFSETS_READ_TIMEOUT.toMillis()));
+            p.setProperty(RelayOffsets.WRITTEN_BY_RELAY, Boolean.toString(config.exactlyOnce()));
             // The offset store is a Kafka client too: it gets the producer's connection and security settings.
             config.kafka().forEach((k, v) -> p.setProperty(RelayOffsets.CLIENT + k, v));
         } else {

@@ -168,4 +168,41 @@ class ConnectorConfigTest {
                 .hasMessageContaining(value)
                 .hasMessageContainingAll(reasons);
     }
+
+    @Test
+    void atLeastOnceIsTheDefaultAndExactlyOnceMakesTheRelayWriteThePositions() {
+        ConnectorConfig defaults = config(minimal());
+        assertThat(defaults.exactlyOnce()).isFalse();
+        assertThat(EngineProperties.of(defaults).getProperty(RelayOffsets.WRITTEN_BY_RELAY)).isEqualTo("false");
+
+        Map<String, String> options = minimal();
+        options.put("delivery.guarantee", "exactly-once");
+        options.put("name", "payments-relay");
+        ConnectorConfig config = config(options);
+        assertThat(config.exactlyOnce()).isTrue();
+        assertThat(config.transactionalId()).isEqualTo("payments-relay.relay");
+        assertThat(EngineProperties.of(config).getProperty(RelayOffsets.WRITTEN_BY_RELAY)).isEqualTo("true");
+    }
+
+    @Test
+    void exactlyOnceWithTheFileStoreIsRefusedNamingBothOptions() {
+        Map<String, String> options = minimal();
+        options.put("delivery.guarantee", "exactly-once");
+        options.put("offset.storage", "file");
+        assertThatThrownBy(() -> config(options)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("offset.storage").hasMessageContaining("must be kafka")
+                .hasMessageContaining("delivery.guarantee=exactly-once");
+    }
+
+    @Test
+    void anUnknownGuaranteeOrAnOwnTransactionalIdIsRefused() {
+        Map<String, String> unknown = minimal();
+        unknown.put("delivery.guarantee", "exactly-twice");
+        assertThatThrownBy(() -> config(unknown)).isInstanceOf(ConfigException.class).hasMessageContaining("delivery.guarantee");
+
+        Map<String, String> own = minimal();
+        own.put("kafka.transactional.id", "mine");
+        assertThatThrownBy(() -> config(own)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.transactional.id").hasMessageContaining("name.relay");
+    }
 }
