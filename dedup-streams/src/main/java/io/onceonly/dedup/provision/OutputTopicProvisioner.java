@@ -30,10 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.onceonly.contracts.wire.OutboxTopics;
+import io.onceonly.contracts.wire.RecordSize;
 import io.onceonly.dedup.config.DedupConfig;
 import io.onceonly.dedup.config.DedupOptions;
 import io.onceonly.dedup.topology.DestinationLimits;
-import io.onceonly.dedup.topology.RecordSize;
 
 /**
  * Makes sure the app's output, duplicates and dead-letter topics exist before records go there,

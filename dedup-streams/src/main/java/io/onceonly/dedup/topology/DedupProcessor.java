@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.onceonly.contracts.wire.OnceHeaders;
+import io.onceonly.contracts.wire.RecordSize;
 import io.onceonly.dedup.config.OutputTopics;
 
 /**

@@ -1,6 +1,7 @@
 package io.onceonly.dedup.topology;
 
 import io.onceonly.contracts.wire.OutboxTopics;
+import io.onceonly.contracts.wire.RecordSize;
 
 /**
  * What the destination topics accept, asked before every forward. Under exactly_once_v2 a record

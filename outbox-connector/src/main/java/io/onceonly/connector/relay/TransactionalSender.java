@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.onceonly.connector.offsets.SourcePosition;
+import io.onceonly.contracts.wire.RecordSize;
 
 /**
  * The exactly-once sender: one transactional producer writes a batch's records (events and dead

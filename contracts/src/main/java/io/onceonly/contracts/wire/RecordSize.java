@@ -1,4 +1,4 @@
-package io.onceonly.dedup.topology;
+package io.onceonly.contracts.wire;
 
 import java.nio.charset.StandardCharsets;
 
@@ -8,7 +8,8 @@ import org.apache.kafka.common.header.Headers;
 /**
  * An upper bound of a record's size in a batch of its own, as the producer and the broker count
  * it: the batch header, the record's fixed overhead and a 5-byte varint for every length.
- * (Kafka's own estimate lives in an internal package of kafka-clients.)
+ * (Kafka's own estimate lives in an internal package of kafka-clients.) The connector and the
+ * dedup app check records against their limits with it before they send.
  */
 public final class RecordSize {
 
