@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A main class run in a child JVM on this JVM's class path, for fault tests: {@link #kill()} is
- * SIGKILL (no shutdown hook, no flush, nothing saved), {@link #terminate(Duration)} is SIGTERM.
+ * SIGKILL (no shutdown hook, no flush, nothing saved), {@link #terminate(Duration)} is SIGTERM,
+ * {@link #pause()} and {@link #resume()} are SIGSTOP and SIGCONT.
  * Its output goes to a log file, named in failures.
  */
 public final class ChildJvm implements AutoCloseable {
@@ -120,6 +121,47 @@ public final class ChildJvm implements AutoCloseable {
             throw new IllegalStateException("interrupted while stopping " + name, e);
         }
         return process.exitValue();
+    }
+
+    /**
+     * SIGSTOP: the process stays alive but runs nothing, as a JVM in a long GC pause or a host cut
+     * off from the network would; its sockets stay open. {@link #resume()} wakes it.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " (" + this.name + ") failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot send SIG" + name + " to " + this.name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending SIG" + name + " to " + this.name, e);
+        }
+    }
+
+    /**
+     * Waits for the exit, without a signal.
+     *
+     * @return the exit code, or null when the process still runs after {@code timeout}
+     */
+    public Integer awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + name, e);
+        }
     }
 
     /** Whether the process runs. */

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -14,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -42,14 +46,21 @@ import io.onceonly.connector.routing.OutboxRouter;
 import io.onceonly.connector.source.EngineProperties;
 import io.onceonly.connector.source.ReplicationSlot;
 import io.onceonly.connector.source.SlotLostException;
+import io.onceonly.connector.source.SlotOccupancy;
 import io.onceonly.connector.source.SourceDatabase;
+import io.onceonly.connector.standby.ConnectorRole;
+import io.onceonly.connector.standby.OtherReader;
+import io.onceonly.connector.standby.Role;
+import io.onceonly.connector.standby.SlotTakenException;
+import io.onceonly.connector.standby.Takeover;
 import io.onceonly.runtime.HealthReport;
 import io.onceonly.runtime.OpsServer;
 
 /**
  * The running connector: the Debezium engine on the outbox table, the idempotent producer, and
- * the operations endpoint. {@link #start()} returns once the engine runs; {@link #close()} stops
- * the engine (which saves the acknowledged position), flushes and closes the producer.
+ * the operations endpoint. {@link #start()} returns once the engine runs, or at once as a standby
+ * when another instance streams the slot; {@link #close()} stops the engine (which saves the
+ * acknowledged position), flushes and closes the producer.
  */
 public final class OutboxConnector implements AutoCloseable {
 
@@ -65,34 +76,176 @@ public final class OutboxConnector implements AutoCloseable {
     private static final Duration PRODUCER_STOP = Duration.ofSeconds(10);
     private static final Duration TRANSACTION_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
+    private final ConnectorRole role = new ConnectorRole(registry, Clock.systemUTC());
+    // Runs the standby's look at the slot, then the active instance's look for another reader.
+    private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "once-outbox-standby");
+        t.setDaemon(true);
+        return t;
+    });
+
     private volatile boolean running;
+    private volatile boolean closing;
     private volatile String unfinished;
-    private Relay relay;
-    private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private volatile Relay relay;
+    private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private volatile ScheduledFuture<?> looking;
+    private boolean refusedTermination;
+    private ReplicationSlot slot;
+    private OutboxRouter router;
     private OpsServer ops;
 
     public OutboxConnector(ConnectorConfig config) {
         this.config = config;
     }
 
-    /** Checks the database, starts the engine, the producer and the HTTP endpoint. */
+    /**
+     * Checks the database, starts the HTTP endpoint and, when nobody streams the replication slot,
+     * the producer and the engine. When another reader holds the slot this instance is a standby:
+     * it returns at once and starts the engine as soon as the slot is free (or its holder went
+     * silent for {@code standby.takeover.after.ms}).
+     */
     public OutboxConnector start() {
         new SourceDatabase(config).prepare();
-        ReplicationSlot slot = new ReplicationSlot(config);
+        slot = new ReplicationSlot(config);
         slot.checkBeforeStart();
         if ("file".equals(config.offsetStorage())) {
             createParent(Path.of(config.offsetFile()));
         }
-        OutboxRouter router = new OutboxRouter(config.topicPrefix(), config.deadLetterTopic(), config.outboxTable(), config.columns());
+        router = new OutboxRouter(config.topicPrefix(), config.deadLetterTopic(), config.outboxTable(), config.columns());
         router.existingTopics(existingTopics());
         if (config.exactlyOnce()) {
+            // Checked by a standby too: a setting that cannot work should fail its start, not its takeover.
             new TransactionCapacity(kafkaClient("-admin")).require(TRANSACTION_CHECK_TIMEOUT);
+        }
+        Takeover takeover = new Takeover(Duration.ofMillis(config.standbyTakeoverAfterMs()));
+        SlotOccupancy now = occupancy();
+        if (now != null && takeover.decide(now) == Takeover.Verdict.WAIT) {
+            role.start(Role.STANDBY, takeover.reason(now) + "; looking again every " + config.standbyPollIntervalMs() + " ms");
+            long poll = config.standbyPollIntervalMs();
+            looking = watch.scheduleWithFixedDelay(() -> lookAtSlot(takeover), poll, poll, TimeUnit.MILLISECONDS);
+        } else {
+            claim(now, takeover);
+        }
+        if (config.httpPort() >= 0) {
+            ops = OpsServer.start(config.httpPort(), this::health, registry, Map.of());
+        }
+        LOG.info("outbox connector started as {}: {} -> Kafka {} (slot {}, publication {}, offsets in {}, {}){}", role.current().label(),
+                config.outboxTable(), config.kafka().get("bootstrap.servers"), config.slotName(), config.publicationName(),
+                config.offsetStorage(), config.exactlyOnce() ? "exactly-once, transactional.id " + config.transactionalId()
+                        : "at-least-once", ops == null ? "" : ", /health and /metrics on port " + ops.port());
+        return this;
+    }
+
+    // Null when the slot cannot be read: then the engine starts and Debezium says what is wrong.
+    private SlotOccupancy occupancy() {
+        try {
+            return slot.occupancy();
+        } catch (SQLException e) {
+            LOG.warn("cannot read who streams replication slot {}: {}", config.slotName(), e.getMessage());
+            return null;
+        }
+    }
+
+    // The standby's poll: start as soon as the slot is free or its holder went silent.
+    private void lookAtSlot(Takeover takeover) {
+        if (closing || finished.isDone()) {
+            return;
+        }
+        SlotOccupancy now = occupancy();
+        if (now == null || takeover.decide(now) == Takeover.Verdict.WAIT) {
+            return;
+        }
+        try {
+            claim(now, takeover);
+        } catch (RuntimeException e) {
+            LOG.error("the standby could not take over: {}", e.toString());
+            finished.completeExceptionally(e);
+        }
+    }
+
+    // Ends a silent holder if need be, then starts the engine; from then on, watches for another reader taking over.
+    private synchronized void claim(SlotOccupancy now, Takeover takeover) {
+        if (closing) {
+            return;
+        }
+        String reason = now == null ? "the replication slot's state is unknown; starting the engine" : takeover.reason(now);
+        if (now != null && takeover.decide(now) == Takeover.Verdict.END_SILENT_HOLDER && !endHolder(now.holderPid())) {
+            return;
+        }
+        if (looking != null) {
+            looking.cancel(false);
+        }
+        if (engine == null) {
+            startEngine();
+        }
+        if (role.current() == Role.ACTIVE) {
+            return;
+        }
+        if (looking == null) {
+            role.start(Role.ACTIVE, reason);
+        } else {
+            role.become(Role.ACTIVE, reason);
+        }
+        long poll = config.standbyPollIntervalMs();
+        OtherReader other = new OtherReader(Duration.ofMillis(config.offsetFlushIntervalMs() + poll + 1_000));
+        watch.scheduleWithFixedDelay(() -> lookForOtherReader(other), poll, poll, TimeUnit.MILLISECONDS);
+    }
+
+    // False when the walsender cannot be ended: the standby keeps waiting (the server ends it at wal_sender_timeout).
+    private boolean endHolder(int pid) {
+        try {
+            slot.terminateHolder(pid);
+        } catch (SQLException e) {
+            if (!refusedTermination) {
+                refusedTermination = true;
+                LOG.warn("cannot end the silent walsender (pid {}) holding replication slot {}: {}. Give {} pg_signal_backend or run"
+                        + " both instances as the same role; until then the standby waits for the server's wal_sender_timeout",
+                        pid, config.slotName(), e.getMessage(), config.databaseUser());
+            }
+            return false;
+        }
+        // The slot is released when the walsender has exited: wait for it briefly, Debezium retries the rest.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            SlotOccupancy now = occupancy();
+            if (now != null && !now.held()) {
+                return true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // The active instance's watch: a paused or cut-off instance that woke up after a standby took over stops.
+    private void lookForOtherReader(OtherReader other) {
+        Relay current = relay;
+        if (closing || finished.isDone() || current == null) {
+            return;
+        }
+        SlotOccupancy now = occupancy();
+        if (now != null && other.streams(current.reads(), now, System.nanoTime())) {
+            SlotTakenException taken = new SlotTakenException(config.slotName(), now.holderPid());
+            LOG.error("{}", taken.getMessage());
+            role.become(Role.STANDBY, "another instance took over the replication slot; stopping");
+            finished.completeExceptionally(taken);
+        }
+    }
+
+    private void startEngine() {
+        if (config.exactlyOnce()) {
             // Before the engine reads the saved position: this fences an older instance and settles its open transaction.
             relay = Relay.exactlyOnce(router, this::newTransactionalProducer, metrics, config.sendRetryBackoffMaxMs(),
                     config.deadLetterTopic(), config.transactionalId(), config.offsetTopic(), config.name(), config.maxEventRequestSize());
         } else {
             relay = new Relay(router, this::newProducer, metrics, config.sendRetryBackoffMaxMs(), config.deadLetterTopic());
         }
+        ReplicationSlot slot = this.slot;
         Properties props = EngineProperties.of(config);
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(props)
@@ -117,6 +270,7 @@ public final class OutboxConnector implements AutoCloseable {
                         RelayFencedException fenced = fencedIn(why);
                         if (fenced != null) {
                             why = fenced;
+                            role.become(Role.STANDBY, "Kafka fenced this instance's transactional producer; stopping");
                         }
                         if (why instanceof SlotLostException || why instanceof RelayFencedException) {
                             LOG.error("{}", why.getMessage());
@@ -126,14 +280,6 @@ public final class OutboxConnector implements AutoCloseable {
                 })
                 .build();
         engineThread.execute(engine);
-        if (config.httpPort() >= 0) {
-            ops = OpsServer.start(config.httpPort(), this::health, registry, Map.of());
-        }
-        LOG.info("outbox connector started: {} -> Kafka {} (slot {}, publication {}, offsets in {}, {}){}",
-                config.outboxTable(), config.kafka().get("bootstrap.servers"), config.slotName(), config.publicationName(),
-                config.offsetStorage(), config.exactlyOnce() ? "exactly-once, transactional.id " + config.transactionalId()
-                        : "at-least-once", ops == null ? "" : ", /health and /metrics on port " + ops.port());
-        return this;
     }
 
     private static RelayFencedException fencedIn(Throwable error) {
@@ -213,9 +359,13 @@ public final class OutboxConnector implements AutoCloseable {
      */
     public HealthReport health() {
         Map<String, Object> details = new LinkedHashMap<>();
+        Relay relay = this.relay;
         boolean read = relay != null && relay.hasRead();
+        boolean waiting = relay == null && role.current() == Role.STANDBY && !finished.isDone();
+        details.put("role", role.current().label());
+        details.put("roleSince", role.since().toString());
         details.put("deliveryGuarantee", config.deliveryGuarantee());
-        details.put("engine", running ? (read ? "RUNNING" : "CONNECTING") : finished.isDone() ? "STOPPED" : "STARTING");
+        details.put("engine", waiting ? "STANDBY" : running ? (read ? "RUNNING" : "CONNECTING") : finished.isDone() ? "STOPPED" : "STARTING");
         details.put("producer", relay != null && relay.producerHealthy() ? "OK" : "RETRYING");
         if (relay != null && relay.lastSendError() != null) {
             details.put("lastSendError", relay.lastSendError());
@@ -237,7 +387,8 @@ public final class OutboxConnector implements AutoCloseable {
             details.put("transactionsCommitted", metrics.transactionsCommittedCount());
             details.put("transactionsAborted", metrics.transactionsAbortedCount());
         }
-        return new HealthReport(running && read && relay.producerHealthy() && blockage == null, details);
+        // A standby does its work by waiting: it is healthy as long as it can take over.
+        return new HealthReport(waiting || running && read && relay.producerHealthy() && blockage == null, details);
     }
 
     /** The meters, for tests and embedding. */
@@ -255,6 +406,11 @@ public final class OutboxConnector implements AutoCloseable {
         return finished;
     }
 
+    /** This instance's role now: active (streams the slot) or standby. */
+    public Role role() {
+        return role.current();
+    }
+
     /** Whether the engine's task runs. */
     public boolean isRunning() {
         return running;
@@ -267,6 +423,11 @@ public final class OutboxConnector implements AutoCloseable {
      */
     @Override
     public void close() {
+        synchronized (this) {
+            // Under the lock of claim(): a standby's takeover either finished starting the engine, or never starts it.
+            closing = true;
+        }
+        watch.shutdownNow();
         long started = System.nanoTime();
         long deadline = started + STOP_BOUND.toNanos();
         long engineDeadline = deadline - PRODUCER_STOP.toNanos();
@@ -286,6 +447,7 @@ public final class OutboxConnector implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        Relay relay = this.relay;
         if (relay != null) {
             String producers = relay.close(Duration.ofNanos(Math.max(1_000_000_000L, deadline - System.nanoTime())));
             if (producers != null) {
@@ -294,6 +456,9 @@ public final class OutboxConnector implements AutoCloseable {
         }
         if (ops != null) {
             ops.close();
+        }
+        if (engine == null) {
+            finished.complete(null);
         }
         LOG.info("outbox connector stopped in {} ms: {} events relayed, {} dead-lettered, {} resends{}",
                 (System.nanoTime() - started) / 1_000_000, metrics.relayedCount(), metrics.deadLetteredCount(), metrics.retryCount(),

@@ -8,6 +8,7 @@ import io.onceonly.connector.config.ConnectorConfig;
 import io.onceonly.connector.config.ConnectorOptions;
 import io.onceonly.connector.relay.RelayFencedException;
 import io.onceonly.connector.source.SlotLostException;
+import io.onceonly.connector.standby.SlotTakenException;
 import io.onceonly.runtime.AppOptions;
 import io.onceonly.runtime.AppRunner;
 
@@ -56,6 +57,7 @@ public final class OutboxConnectorApp {
                     return "the Debezium engine stopped by itself";
                 } catch (CompletionException e) {
                     return e.getCause() instanceof SlotLostException || e.getCause() instanceof RelayFencedException
+                            || e.getCause() instanceof SlotTakenException
                             ? e.getCause().getMessage()
                             : "the Debezium engine failed: " + e.getCause();
                 }

@@ -240,6 +240,16 @@ public final class ConnectorConfig {
         return options.getLong(ConnectorOptions.SEND_RETRY_BACKOFF_MAX_MS);
     }
 
+    /** How often a standby looks at the slot, and the active one for another reader, in milliseconds. */
+    public long standbyPollIntervalMs() {
+        return options.getLong(ConnectorOptions.STANDBY_POLL_INTERVAL_MS);
+    }
+
+    /** How long the slot's walsender may be silent before a standby ends it, in milliseconds; 0 never. */
+    public long standbyTakeoverAfterMs() {
+        return options.getLong(ConnectorOptions.STANDBY_TAKEOVER_AFTER_MS);
+    }
+
     public int httpPort() {
         return options.getInt(ConnectorOptions.HTTP_PORT);
     }

@@ -49,6 +49,8 @@ public final class ConnectorOptions {
     public static final String HTTP_PORT = "http.port";
     public static final String NAME = "name";
     public static final String DELIVERY_GUARANTEE = "delivery.guarantee";
+    public static final String STANDBY_POLL_INTERVAL_MS = "standby.poll.interval.ms";
+    public static final String STANDBY_TAKEOVER_AFTER_MS = "standby.takeover.after.ms";
 
     /** {@link #DELIVERY_GUARANTEE}: every committed row reaches Kafka, a crash may send some again. */
     public static final String AT_LEAST_ONCE = "at-least-once";
@@ -161,7 +163,16 @@ public final class ConnectorOptions {
                             + " position are sent again (the dedup stage drops them). exactly-once: each batch of rows"
                             + " and its position are written in one Kafka transaction, so read_committed consumers see"
                             + " each row once, also after a crash; needs offset.storage=kafka and a cluster that can run"
-                            + " transactions (checked at start).");
+                            + " transactions (checked at start).")
+            .define(STANDBY_POLL_INTERVAL_MS, Type.LONG, 500L, Range.between(50, 60_000), Importance.MEDIUM,
+                    "How often a standby instance (one started while another reader streams the replication slot) looks"
+                            + " at the slot; it starts streaming as soon as the slot is free, so this bounds the takeover's wait."
+                            + " The active instance looks as often for another reader that took over.")
+            .define(STANDBY_TAKEOVER_AFTER_MS, Type.LONG, 10_000L, Range.atLeast(0), Importance.MEDIUM,
+                    "A standby ends the walsender holding the slot (pg_terminate_backend) when it has not heard from its"
+                            + " reader for longer than this: a paused or cut-off active instance would otherwise keep the"
+                            + " slot until the server's wal_sender_timeout. 0 never ends it. Needs the same database.user"
+                            + " on both instances, or pg_signal_backend.");
 
     private ConnectorOptions() {
     }

@@ -30,6 +30,7 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private final BatchSender sender;
     private final RelayMetrics metrics;
     private volatile boolean read;
+    private volatile long reads;
     private volatile RelayFencedException fenced;
     private volatile int unacknowledged;
 
@@ -83,6 +84,11 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         return read;
     }
 
+    /** How many batches (events or heartbeats) were read from the slot so far. */
+    public long reads() {
+        return reads;
+    }
+
     /** What keeps the relay from advancing, or null. */
     public Blockage blockage() {
         return sender.blockage();
@@ -126,6 +132,7 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> batch,
                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         read = true;
+        reads++;
         if (batch.isEmpty()) {
             committer.markBatchFinished();
             return;

@@ -17,6 +17,9 @@ public final class EngineProperties {
     /** How long the start may take to read the saved position from Kafka before it fails, naming the topic. */
     static final Duration OFFSETS_READ_TIMEOUT = Duration.ofSeconds(60);
 
+    /** How often Debezium reports its position to the walsender, which sets pg_stat_replication.reply_time. */
+    public static final Duration STATUS_UPDATE_INTERVAL = Duration.ofSeconds(1);
+
     private EngineProperties() {
     }
 
@@ -57,6 +60,11 @@ public final class EngineProperties {
         p.setProperty("retriable.restart.connector.wait.ms", "1000");
         p.setProperty("errors.retry.delay.initial.ms", "300");
         p.setProperty("errors.retry.delay.max.ms", "2000");
+        // The walsender's reply_time is how a standby tells a live active instance from a paused one: report every second
+        // (Debezium's default is 10 s, which would make standby.takeover.after.ms unsafe below that).
+        p.setProperty("status.update.interval.ms", Long.toString(STATUS_UPDATE_INTERVAL.toMillis()));
+        // A standby may find the slot still held for a moment after the walsender it ended: retry every second, not 10 s.
+        p.setProperty("slot.retry.delay.ms", "1000");
         if ("kafka".equals(config.offsetStorage())) {
             // Our store, not Connect's: Connect's waits without a bound for Kafka on every position Debezium reads back.
             p.setProperty("offset.storage", RelayOffsets.class.getName());

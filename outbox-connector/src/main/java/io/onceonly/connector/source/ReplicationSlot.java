@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,6 +55,52 @@ public final class ReplicationSlot {
                     return State.MISSING;
                 }
                 return "lost".equals(rs.getString(1)) ? State.INVALIDATED : State.USABLE;
+            }
+        }
+    }
+
+    /**
+     * Who streams the slot now, and since when its walsender has not heard from that reader. The
+     * client's {@code reply_time} is fresh as long as it runs: Debezium reports its position every
+     * {@code status.update.interval.ms}.
+     */
+    public SlotOccupancy occupancy() throws SQLException {
+        try (Connection c = connect();
+             PreparedStatement q = c.prepareStatement("select coalesce(s.active_pid, 0),"
+                     + " extract(epoch from (now() - coalesce(r.reply_time, r.backend_start))) * 1000,"
+                     + " coalesce(s.confirmed_flush_lsn - '0/0', -1)"
+                     + " from pg_replication_slots s left join pg_stat_replication r on r.pid = s.active_pid"
+                     + " where s.slot_name = ? and s.database = ?")) {
+            q.setString(1, config.slotName());
+            q.setString(2, config.databaseName());
+            try (ResultSet rs = q.executeQuery()) {
+                if (!rs.next()) {
+                    return SlotOccupancy.free(-1);
+                }
+                int pid = rs.getInt(1);
+                if (pid == 0) {
+                    return SlotOccupancy.free(rs.getLong(3));
+                }
+                double silentMs = rs.getDouble(2);
+                // No pg_stat_replication row: the walsender is starting or ending; count it as just heard from.
+                Duration silent = rs.wasNull() ? Duration.ZERO : Duration.ofMillis(Math.max(0, (long) silentMs));
+                return new SlotOccupancy(pid, silent, rs.getLong(3));
+            }
+        }
+    }
+
+    /**
+     * Ends the walsender that holds the slot, so that this instance can stream it. Allowed for a
+     * backend of the same role; otherwise the role needs {@code pg_signal_backend} (or superuser).
+     *
+     * @return whether the server ended it (false when it was gone already)
+     * @throws SQLException when the server refuses, for example for want of the privilege
+     */
+    public boolean terminateHolder(int pid) throws SQLException {
+        try (Connection c = connect(); PreparedStatement q = c.prepareStatement("select pg_terminate_backend(?)")) {
+            q.setInt(1, pid);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
             }
         }
     }
