@@ -120,8 +120,10 @@ public final class OutboxConnector implements AutoCloseable {
         }
         Takeover takeover = new Takeover(Duration.ofMillis(config.standbyTakeoverAfterMs()));
         SlotOccupancy now = occupancy();
-        if (now != null && takeover.decide(now) == Takeover.Verdict.WAIT) {
-            role.start(Role.STANDBY, takeover.reason(now) + "; looking again every " + config.standbyPollIntervalMs() + " ms");
+        if (now != null && now.held()) {
+            // A silent holder too: the first look, one interval later, ends it if it is still silent.
+            role.start(Role.STANDBY, "another reader holds the replication slot (walsender pid " + now.holderPid() + ", last reply "
+                    + now.silentFor().toMillis() + " ms ago); looking again every " + config.standbyPollIntervalMs() + " ms");
             long poll = config.standbyPollIntervalMs();
             looking = watch.scheduleWithFixedDelay(() -> lookAtSlot(takeover), poll, poll, TimeUnit.MILLISECONDS);
         } else {
@@ -388,7 +390,8 @@ public final class OutboxConnector implements AutoCloseable {
             details.put("transactionsAborted", metrics.transactionsAbortedCount());
         }
         // A standby does its work by waiting: it is healthy as long as it can take over.
-        return new HealthReport(waiting || running && read && relay.producerHealthy() && blockage == null, details);
+        return new HealthReport(waiting || running && read && relay.producerHealthy() && blockage == null
+                && !finished.isCompletedExceptionally(), details);
     }
 
     /** The meters, for tests and embedding. */

@@ -47,7 +47,7 @@ public final class Takeover {
             case START -> "the replication slot is free";
             case END_SILENT_HOLDER -> "the walsender (pid " + slot.holderPid() + ") holding the slot has not heard from its reader"
                     + " for " + slot.silentFor().toMillis() + " ms, more than standby.takeover.after.ms=" + silentLimit.toMillis()
-                    + "; ended it";
+                    + "; ending it";
             case WAIT -> "another reader streams the slot (walsender pid " + slot.holderPid() + ", last reply "
                     + slot.silentFor().toMillis() + " ms ago)";
         };
