@@ -68,7 +68,7 @@ public final class ReplicationSlot {
         try (Connection c = connect();
              PreparedStatement q = c.prepareStatement("select coalesce(s.active_pid, 0),"
                      + " extract(epoch from (now() - coalesce(r.reply_time, r.backend_start))) * 1000,"
-                     + " coalesce(s.confirmed_flush_lsn - '0/0', -1)"
+                     + " coalesce(s.confirmed_flush_lsn - '0/0'::pg_lsn, -1)"
                      + " from pg_replication_slots s left join pg_stat_replication r on r.pid = s.active_pid"
                      + " where s.slot_name = ? and s.database = ?")) {
             q.setString(1, config.slotName());
