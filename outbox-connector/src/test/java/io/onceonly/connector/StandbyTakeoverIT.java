@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +41,8 @@ import io.onceonly.testkit.WithStack;
  * the other waits as standby. SIGKILL of the active one: the standby streams again within seconds
  * (the figure is logged); SIGSTOP of the active one: the standby ends its silent walsender and takes
  * over, and the old one, woken, commits nothing and stops. A read_committed reader sees every
- * committed event once in both.
+ * committed event once in both. At-least-once, where nothing fences it, the woken instance stops
+ * too, having seen another reader confirm positions on the slot.
  */
 @WithStack
 class StandbyTakeoverIT {
@@ -78,26 +81,54 @@ class StandbyTakeoverIT {
         try (Instance first = pair.first; Instance second = pair.second) {
             OutboxLoad load = new OutboxLoad(stack.postgres().dataSource(), "sbpause");
             CompletableFuture<List<OutboxLoad.Written>> writers = writeAsync(load, 8_000);
-            Await.until("the active instance relays", Duration.ofSeconds(60), () -> first.relayed() >= 1_000);
-
-            long paused = System.nanoTime();
-            first.jvm.pause();
-            awaitRelayed(second, "the standby takes over the paused one's slot");
-            LOG.info("takeover after SIGSTOP with standby.takeover.after.ms=3000: first committed record {} s after the pause",
-                    String.format("%.2f", (System.nanoTime() - paused) / 1e9));
-            assertThat(writers).as("the writers must still be busy at the takeover").isNotDone();
-
-            first.jvm.resume();
-            Integer exit = first.jvm.awaitExit(Duration.ofSeconds(60));
-            String why = lastLines(first.log(), "another instance");
-            LOG.info("the woken instance exited with {}: {}", exit, why);
-            assertThat(exit).as("the woken instance stops (log %s)", first.log()).isEqualTo(1);
-            assertThat(why).isNotEmpty();
-
+            pauseTakeOverAndWake(first, second, writers);
             assertEveryCommittedEventOnce(stack, load, writers, "outbox.sbpause");
             assertThat(second.role()).isEqualTo("active");
             assertThat(second.jvm.terminate(Duration.ofSeconds(60))).as("exit code after SIGTERM").isZero();
         }
+    }
+
+    // At-least-once has no fencing: the woken instance must see by itself that another reader confirms positions on the slot.
+    @Test
+    void atLeastOnceAWokenFormerActiveInstanceSeesAnotherReaderOnTheSlotAndStops(TestStack stack) throws Exception {
+        Pair pair = Pair.start(stack, "standby_alo", Map.of(ConnectorOptions.STANDBY_TAKEOVER_AFTER_MS, "3000",
+                ConnectorOptions.DELIVERY_GUARANTEE, ConnectorOptions.AT_LEAST_ONCE));
+        try (Instance first = pair.first; Instance second = pair.second) {
+            OutboxLoad load = new OutboxLoad(stack.postgres().dataSource(), "sbalo");
+            CompletableFuture<List<OutboxLoad.Written>> writers = writeAsync(load, 8_000);
+            String why = pauseTakeOverAndWake(first, second, writers);
+            assertThat(why).contains("took over replication slot");
+            List<OutboxLoad.Written> written = writers.get(3, TimeUnit.MINUTES);
+            List<ConsumerRecord<byte[], byte[]>> records = TopicReader.read(stack.kafka(), "outbox.sbalo", written.size(),
+                    Duration.ofSeconds(120), Duration.ofSeconds(3));
+            Set<UUID> seen = new HashSet<>();
+            records.forEach(r -> seen.add(EventMetadata.of(r).eventId()));
+            long missing = written.stream().filter(w -> !seen.contains(w.id())).count();
+            LOG.info("at-least-once: {} committed, {} records, {} duplicates, {} missing", written.size(), records.size(),
+                    records.size() - seen.size(), missing);
+            assertThat(missing).as("committed events missing").isZero();
+            assertThat(second.jvm.terminate(Duration.ofSeconds(60))).as("exit code after SIGTERM").isZero();
+        }
+    }
+
+    // SIGSTOP the active instance, wait for the standby's first record, SIGCONT: returns the woken one's last word.
+    private static String pauseTakeOverAndWake(Instance first, Instance second, CompletableFuture<?> writers) throws Exception {
+        Await.until("the active instance relays", Duration.ofSeconds(60), () -> first.relayed() >= 1_000);
+        long paused = System.nanoTime();
+        first.jvm.pause();
+        awaitRelayed(second, "the standby takes over the paused one's slot");
+        LOG.info("takeover after SIGSTOP with standby.takeover.after.ms=3000: first committed record {} s after the pause",
+                String.format("%.2f", (System.nanoTime() - paused) / 1e9));
+        assertThat(writers).as("the writers must still be busy at the takeover").isNotDone();
+
+        first.jvm.resume();
+        Integer exit = first.jvm.awaitExit(Duration.ofSeconds(60));
+        String why = lastLines(first.log(), "another instance");
+        LOG.info("the woken instance exited with {}: {}", exit, why);
+        assertThat(exit).as("the woken instance stops (log %s)", first.log()).isEqualTo(1);
+        assertThat(why).isNotEmpty();
+        assertThat(writers).as("the writers must still be busy when the woken instance stopped").isNotDone();
+        return why;
     }
 
     // Polls every 20 ms, so the takeover figure is not rounded up to Await's pause.
@@ -153,7 +184,7 @@ class StandbyTakeoverIT {
         static Pair start(TestStack stack, String id, Map<String, String> extra) throws Exception {
             ConnectorFixture.installOutbox(stack.postgres());
             Map<String, String> options = new HashMap<>(extra);
-            options.put(ConnectorOptions.DELIVERY_GUARANTEE, ConnectorOptions.EXACTLY_ONCE);
+            options.putIfAbsent(ConnectorOptions.DELIVERY_GUARANTEE, ConnectorOptions.EXACTLY_ONCE);
             // no_data: nothing but this test's rows is relayed (the shared outbox table holds other tests' rows).
             options.put(ConnectorOptions.SNAPSHOT_MODE, "no_data");
             Instance first = Instance.start(stack, id, options, "a");

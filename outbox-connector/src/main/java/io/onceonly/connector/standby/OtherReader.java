@@ -11,7 +11,10 @@ import io.onceonly.connector.source.SlotOccupancy;
  * took over; its Debezium engine would otherwise retry opening the held slot forever.
  *
  * <p>Positions read before the pause are still confirmed for up to {@code offset.flush.interval.ms}
- * after the last read, so the position is taken as a baseline only once that has passed.
+ * after the last read, so the position is taken as a baseline only once that has passed. An
+ * instance that has read nothing yet is not judged: its starting engine moves the position itself.
+ * So the loser of two instances that start their engines at the same moment is not caught here:
+ * its Debezium engine keeps retrying the held slot.
  */
 public final class OtherReader {
 
@@ -36,6 +39,11 @@ public final class OtherReader {
      * @return true when another reader streams the slot
      */
     public boolean streams(long reads, SlotOccupancy slot, long nowNanos) {
+        // Before its first read the engine is still starting: creating the slot, or confirming the saved position to it,
+        // moves the position too, and those are this instance's own doing.
+        if (reads == 0) {
+            return false;
+        }
         if (reads != readsSeen) {
             readsSeen = reads;
             quietSince = nowNanos;
@@ -45,7 +53,7 @@ public final class OtherReader {
         if (nowNanos - quietSince < settleNanos) {
             return false;
         }
-        if (baseline == Long.MIN_VALUE) {
+        if (baseline == Long.MIN_VALUE || baseline < 0) {
             baseline = slot.confirmedLsn();
             return false;
         }

@@ -42,6 +42,22 @@ class OtherReaderTest {
     }
 
     @Test
+    void anInstanceThatHasReadNothingYetIsNotJudged() {
+        other.streams(0, SlotOccupancy.free(-1), 0);
+        other.streams(0, held(-1), 3 * S);
+        assertThat(other.streams(0, held(100), 4 * S)).as("its own engine created the slot").isFalse();
+        assertThat(other.streams(0, held(200), 5 * S)).isFalse();
+    }
+
+    @Test
+    void aMissingSlotIsNoBaseline() {
+        other.streams(1, SlotOccupancy.free(-1), 0);
+        other.streams(1, SlotOccupancy.free(-1), 3 * S);
+        assertThat(other.streams(1, held(100), 4 * S)).isFalse();
+        assertThat(other.streams(1, held(200), 5 * S)).isTrue();
+    }
+
+    @Test
     void aFreeSlotIsNoOtherReader() {
         other.streams(5, held(100), 0);
         other.streams(5, held(100), 3 * S);
