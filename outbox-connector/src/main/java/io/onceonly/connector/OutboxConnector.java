@@ -431,6 +431,14 @@ public final class OutboxConnector implements AutoCloseable {
             closing = true;
         }
         watch.shutdownNow();
+        try {
+            watch.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (slot != null) {
+            slot.close();
+        }
         long started = System.nanoTime();
         long deadline = started + STOP_BOUND.toNanos();
         long engineDeadline = deadline - PRODUCER_STOP.toNanos();

@@ -20,7 +20,7 @@ import io.onceonly.connector.config.ConnectorOptions;
  * slot keeps the WAL the relay has not confirmed, so a slot that is gone while a saved position
  * exists means changes after that position may never be read from the WAL.
  */
-public final class ReplicationSlot {
+public final class ReplicationSlot implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationSlot.class);
     // Debezium's own words when the saved position is older than what the slot (if any) still has.
@@ -39,6 +39,7 @@ public final class ReplicationSlot {
     }
 
     private final ConnectorConfig config;
+    private Connection watching;
 
     public ReplicationSlot(ConnectorConfig config) {
         this.config = config;
@@ -64,9 +65,44 @@ public final class ReplicationSlot {
      * client's {@code reply_time} is fresh as long as it runs: Debezium reports its position every
      * {@code status.update.interval.ms}.
      */
-    public SlotOccupancy occupancy() throws SQLException {
-        try (Connection c = connect();
-             PreparedStatement q = c.prepareStatement("select coalesce(s.active_pid, 0),"
+    public synchronized SlotOccupancy occupancy() throws SQLException {
+        try {
+            return occupancy(watching());
+        } catch (SQLException e) {
+            closeWatching();
+            throw e;
+        }
+    }
+
+    // One connection for the looks, twice a second for as long as the instance runs: a new one each time would start a
+    // server process each time.
+    private Connection watching() throws SQLException {
+        if (watching == null || watching.isClosed()) {
+            watching = connect();
+            watching.setAutoCommit(true);
+        }
+        return watching;
+    }
+
+    private void closeWatching() {
+        if (watching != null) {
+            try {
+                watching.close();
+            } catch (SQLException e) {
+                LOG.debug("closing the slot-watching connection: {}", e.toString());
+            }
+            watching = null;
+        }
+    }
+
+    /** Closes the connection {@link #occupancy()} keeps open. */
+    @Override
+    public synchronized void close() {
+        closeWatching();
+    }
+
+    private SlotOccupancy occupancy(Connection c) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("select coalesce(s.active_pid, 0),"
                      + " extract(epoch from (now() - coalesce(r.reply_time, r.backend_start))) * 1000,"
                      + " coalesce(s.confirmed_flush_lsn - '0/0'::pg_lsn, -1)"
                      + " from pg_replication_slots s left join pg_stat_replication r on r.pid = s.active_pid"
