@@ -49,7 +49,6 @@ import io.onceonly.contracts.wire.RecordSize;
 final class TransactionalSender implements BatchSender {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalSender.class);
-    private static final long REPEAT_BLOCKAGE_LOG_MS = 30_000;
 
     private final Supplier<Producer<byte[], byte[]>> producers;
     private final RelayMetrics metrics;
@@ -61,8 +60,7 @@ final class TransactionalSender implements BatchSender {
     private volatile boolean closed;
     private volatile boolean healthy = true;
     private volatile String lastError;
-    private volatile Blockage blockage;
-    private long blockageLoggedAt;
+    private final BlockageLog blockages;
 
     /**
      * What the exactly-once relay writes besides the records.
@@ -91,6 +89,7 @@ final class TransactionalSender implements BatchSender {
         this.deadLetterTopic = deadLetterTopic;
         this.transactions = transactions;
         this.clock = clock;
+        this.blockages = new BlockageLog(clock, maxBackoffMs);
         try {
             this.producer = initialised();
         } catch (RuntimeException e) {
@@ -278,10 +277,7 @@ final class TransactionalSender implements BatchSender {
         }
         metrics.transactionCommitted();
         healthy = true;
-        if (blockage != null) {
-            LOG.info("resolved: {}", blockage.describe());
-        }
-        blockage = null;
+        blockages.advanced();
     }
 
     private Producer<byte[], byte[]> producer() throws InterruptedException {
@@ -377,14 +373,7 @@ final class TransactionalSender implements BatchSender {
                     records, error.toString(), backoff);
             return;
         }
-        long now = clock.getAsLong();
-        boolean changed = !blocked.equals(blockage);
-        blockage = blocked;
-        if (changed || now - blockageLoggedAt >= REPEAT_BLOCKAGE_LOG_MS) {
-            blockageLoggedAt = now;
-            LOG.error("the relay cannot advance: {}. Nothing after it is committed; it is tried again every {} ms at most"
-                    + " and resumes by itself once fixed", blocked.describe(), maxBackoffMs);
-        }
+        blockages.blocked(blocked, "Nothing after it is committed");
     }
 
     private static void closeQuietly(Producer<byte[], byte[]> p) {
@@ -397,7 +386,7 @@ final class TransactionalSender implements BatchSender {
 
     @Override
     public Blockage blockage() {
-        return blockage;
+        return blockages.current();
     }
 
     @Override
