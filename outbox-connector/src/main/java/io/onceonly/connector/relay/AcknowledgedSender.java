@@ -258,11 +258,7 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
     }
 
     private Producer<byte[], byte[]> renew(Producer<byte[], byte[]> old, boolean deadLetter) {
-        try {
-            old.close(Duration.ofSeconds(5));
-        } catch (RuntimeException e) {
-            LOG.debug("closing a failed producer", e);
-        }
+        closeFailed(old);
         return producers.create(deadLetter);
     }
 
@@ -299,6 +295,15 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
             clean &= closeOne(deadLetters, deadline);
         }
         return clean;
+    }
+
+    /** Closes a producer being replaced or given up; what it still held is sent again by its successor. */
+    static void closeFailed(Producer<byte[], byte[]> producer) {
+        try {
+            producer.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOG.debug("closing a failed producer", e);
+        }
     }
 
     static boolean closeOne(Producer<byte[], byte[]> producer, long deadline) {

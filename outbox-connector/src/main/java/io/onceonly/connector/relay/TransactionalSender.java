@@ -263,7 +263,7 @@ final class TransactionalSender implements BatchSender {
         }
         // A new producer with the same transactional.id aborts whatever this one left open.
         producer = null;
-        closeQuietly(p);
+        AcknowledgedSender.closeFailed(p);
     }
 
     private void committed(List<AcknowledgedSender.Outgoing> sent) {
@@ -296,7 +296,7 @@ final class TransactionalSender implements BatchSender {
             p.initTransactions();
             return p;
         } catch (RuntimeException e) {
-            closeQuietly(p);
+            AcknowledgedSender.closeFailed(p);
             throw e;
         }
     }
@@ -353,7 +353,7 @@ final class TransactionalSender implements BatchSender {
         Producer<byte[], byte[]> p = producer;
         producer = null;
         if (p != null) {
-            closeQuietly(p);
+            AcknowledgedSender.closeFailed(p);
         }
         RelayFencedException fenced = new RelayFencedException(transactions.transactionalId(), cause);
         lastError = fenced.getMessage();
@@ -376,13 +376,6 @@ final class TransactionalSender implements BatchSender {
         blockages.blocked(blocked, "Nothing after it is committed");
     }
 
-    private static void closeQuietly(Producer<byte[], byte[]> p) {
-        try {
-            p.close(Duration.ofSeconds(5));
-        } catch (RuntimeException e) {
-            LOG.debug("closing a failed producer", e);
-        }
-    }
 
     @Override
     public Blockage blockage() {
