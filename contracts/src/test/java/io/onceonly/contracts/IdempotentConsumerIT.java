@@ -99,7 +99,9 @@ class IdempotentConsumerIT {
                 results.add(pool.submit(() -> {
                     try (Connection tx = db.getConnection()) {
                         tx.setAutoCommit(false);
-                        start.await(30, TimeUnit.SECONDS);
+                        // The pool opens connections one at a time; on a loaded 2-core machine eight took over 30 s (CI-like run,
+                        // 2026-12-01). The wait is for the start line, not the claim under test.
+                        start.await(120, TimeUnit.SECONDS);
                         boolean won = consumer.claim(tx, "card-issuer", bizId);
                         // Hold the transaction open a little, so that the others really wait on it.
                         Thread.sleep(50);
@@ -110,7 +112,7 @@ class IdempotentConsumerIT {
             }
             int winners = 0;
             for (Future<Boolean> result : results) {
-                winners += result.get(60, TimeUnit.SECONDS) ? 1 : 0;
+                winners += result.get(180, TimeUnit.SECONDS) ? 1 : 0;
             }
             assertThat(winners).isEqualTo(1);
         } finally {

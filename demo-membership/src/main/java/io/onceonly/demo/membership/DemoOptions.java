@@ -75,9 +75,10 @@ public record DemoOptions(int events, int clients, int rate, Set<Fault> faults, 
 
             Exit code: 0 when the verdict holds, 1 when it does not, 2 for a usage error.
 
-            The services alone, as deployable apps (see docker/compose.yaml):
-              java -jar demo-membership.jar payment-service --list-options
-              java -jar demo-membership.jar card-service --list-options
+            The services alone, as deployable apps (docker/compose.yaml runs them from
+            membership-services.jar, which carries no servers; this jar runs them too):
+              java -jar membership-services/target/membership-services.jar payment-service --list-options
+              java -jar membership-services/target/membership-services.jar card-service --list-options
             """;
 
     /** Each option with what its value is, as {@link #USAGE} shows it. */

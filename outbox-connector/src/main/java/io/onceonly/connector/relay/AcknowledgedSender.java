@@ -45,7 +45,6 @@ import io.onceonly.contracts.wire.OnceHeaders;
 final class AcknowledgedSender implements BatchSender, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AcknowledgedSender.class);
-    private static final long REPEAT_BLOCKAGE_LOG_MS = 30_000;
 
     private final Relay.ProducerFactory producers;
     private final RelayMetrics metrics;
@@ -58,8 +57,7 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
     private volatile boolean closed;
     private volatile boolean healthy = true;
     private volatile String lastError;
-    private volatile Blockage blockage;
-    private long blockageLoggedAt;
+    private final BlockageLog blockages;
 
     AcknowledgedSender(Relay.ProducerFactory producers, RelayMetrics metrics, long maxBackoffMs, String deadLetterTopic) {
         this(producers, metrics, maxBackoffMs, deadLetterTopic, System::currentTimeMillis);
@@ -71,6 +69,7 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
         this.maxBackoffMs = maxBackoffMs;
         this.deadLetterTopic = deadLetterTopic;
         this.clock = clock;
+        this.blockages = new BlockageLog(clock, maxBackoffMs);
         this.events = producers.create(false);
     }
 
@@ -158,10 +157,7 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
                 backoff = Math.min(backoff * 2, maxBackoffMs);
             } else if (failed.isEmpty()) {
                 healthy = true;
-                if (blockage != null) {
-                    LOG.info("resolved: {}", blockage.describe());
-                }
-                blockage = null;
+                blockages.advanced();
             }
             pending = failed;
         }
@@ -173,14 +169,7 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
                     failed, pending, error.toString(), backoff);
             return;
         }
-        long now = clock.getAsLong();
-        boolean changed = !blocked.equals(blockage);
-        blockage = blocked;
-        if (changed || now - blockageLoggedAt >= REPEAT_BLOCKAGE_LOG_MS) {
-            blockageLoggedAt = now;
-            LOG.error("the relay cannot advance: {}. Nothing after it is confirmed; it is tried again every {} ms at most"
-                    + " and resumes by itself once fixed", blocked.describe(), maxBackoffMs);
-        }
+        blockages.blocked(blocked, "Nothing after it is confirmed");
     }
 
     // The failures an operator has to act on; anything else is retried quietly.
@@ -269,11 +258,7 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
     }
 
     private Producer<byte[], byte[]> renew(Producer<byte[], byte[]> old, boolean deadLetter) {
-        try {
-            old.close(Duration.ofSeconds(5));
-        } catch (RuntimeException e) {
-            LOG.debug("closing a failed producer", e);
-        }
+        closeFailed(old);
         return producers.create(deadLetter);
     }
 
@@ -292,7 +277,7 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
     /** What keeps the relay from advancing, or null. */
     @Override
     public Blockage blockage() {
-        return blockage;
+        return blockages.current();
     }
 
     /**
@@ -310,6 +295,15 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
             clean &= closeOne(deadLetters, deadline);
         }
         return clean;
+    }
+
+    /** Closes a producer being replaced or given up; what it still held is sent again by its successor. */
+    static void closeFailed(Producer<byte[], byte[]> producer) {
+        try {
+            producer.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOG.debug("closing a failed producer", e);
+        }
     }
 
     static boolean closeOne(Producer<byte[], byte[]> producer, long deadline) {

@@ -49,7 +49,6 @@ import io.onceonly.contracts.wire.RecordSize;
 final class TransactionalSender implements BatchSender {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalSender.class);
-    private static final long REPEAT_BLOCKAGE_LOG_MS = 30_000;
 
     private final Supplier<Producer<byte[], byte[]>> producers;
     private final RelayMetrics metrics;
@@ -61,8 +60,7 @@ final class TransactionalSender implements BatchSender {
     private volatile boolean closed;
     private volatile boolean healthy = true;
     private volatile String lastError;
-    private volatile Blockage blockage;
-    private long blockageLoggedAt;
+    private final BlockageLog blockages;
 
     /**
      * What the exactly-once relay writes besides the records.
@@ -91,6 +89,7 @@ final class TransactionalSender implements BatchSender {
         this.deadLetterTopic = deadLetterTopic;
         this.transactions = transactions;
         this.clock = clock;
+        this.blockages = new BlockageLog(clock, maxBackoffMs);
         try {
             this.producer = initialised();
         } catch (RuntimeException e) {
@@ -264,7 +263,7 @@ final class TransactionalSender implements BatchSender {
         }
         // A new producer with the same transactional.id aborts whatever this one left open.
         producer = null;
-        closeQuietly(p);
+        AcknowledgedSender.closeFailed(p);
     }
 
     private void committed(List<AcknowledgedSender.Outgoing> sent) {
@@ -278,10 +277,7 @@ final class TransactionalSender implements BatchSender {
         }
         metrics.transactionCommitted();
         healthy = true;
-        if (blockage != null) {
-            LOG.info("resolved: {}", blockage.describe());
-        }
-        blockage = null;
+        blockages.advanced();
     }
 
     private Producer<byte[], byte[]> producer() throws InterruptedException {
@@ -300,7 +296,7 @@ final class TransactionalSender implements BatchSender {
             p.initTransactions();
             return p;
         } catch (RuntimeException e) {
-            closeQuietly(p);
+            AcknowledgedSender.closeFailed(p);
             throw e;
         }
     }
@@ -357,7 +353,7 @@ final class TransactionalSender implements BatchSender {
         Producer<byte[], byte[]> p = producer;
         producer = null;
         if (p != null) {
-            closeQuietly(p);
+            AcknowledgedSender.closeFailed(p);
         }
         RelayFencedException fenced = new RelayFencedException(transactions.transactionalId(), cause);
         lastError = fenced.getMessage();
@@ -377,27 +373,13 @@ final class TransactionalSender implements BatchSender {
                     records, error.toString(), backoff);
             return;
         }
-        long now = clock.getAsLong();
-        boolean changed = !blocked.equals(blockage);
-        blockage = blocked;
-        if (changed || now - blockageLoggedAt >= REPEAT_BLOCKAGE_LOG_MS) {
-            blockageLoggedAt = now;
-            LOG.error("the relay cannot advance: {}. Nothing after it is committed; it is tried again every {} ms at most"
-                    + " and resumes by itself once fixed", blocked.describe(), maxBackoffMs);
-        }
+        blockages.blocked(blocked, "Nothing after it is committed");
     }
 
-    private static void closeQuietly(Producer<byte[], byte[]> p) {
-        try {
-            p.close(Duration.ofSeconds(5));
-        } catch (RuntimeException e) {
-            LOG.debug("closing a failed producer", e);
-        }
-    }
 
     @Override
     public Blockage blockage() {
-        return blockage;
+        return blockages.current();
     }
 
     @Override

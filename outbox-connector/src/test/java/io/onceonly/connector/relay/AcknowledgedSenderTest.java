@@ -10,8 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.producer.MockProducer;
@@ -115,7 +118,17 @@ class AcknowledgedSenderTest {
 
     @Test
     void aRetriableErrorResendsTheRefusedRecordsInOrderCountsThemAndIsHealthyOnceTheyAreAcknowledged() throws Exception {
-        refusals.put("outbox.flaky", r -> new NotEnoughReplicasException("fewer in-sync replicas than required"));
+        // The partition refuses whole rounds, as a real one refuses a whole batch: decided at e2, the first of each round, so
+        // the test never lifts the refusal between e2 and e3 of one round.
+        AtomicInteger rounds = new AtomicInteger();
+        AtomicBoolean refusing = new AtomicBoolean(true);
+        CountDownLatch lift = new CountDownLatch(1);
+        refusals.put("outbox.flaky", r -> {
+            if ("e2".equals(OnceHeaders.lastText(r.headers(), OnceHeaders.EVENT_ID).orElse(null))) {
+                refusing.set(rounds.incrementAndGet() <= 3 || lift.getCount() > 0);
+            }
+            return refusing.get() ? new NotEnoughReplicasException("fewer in-sync replicas than required") : null;
+        });
         AcknowledgedSender sender = sender();
 
         CompletableFuture<Void> sending = inBackground(sender, List.of(event("outbox.steady", "e1", "{}"),
@@ -125,7 +138,7 @@ class AcknowledgedSenderTest {
         assertThat(sender.lastError()).contains("NotEnoughReplicasException");
         assertThat(sending).isNotDone();
 
-        refusals.remove("outbox.flaky");
+        lift.countDown();
         sending.get(10, TimeUnit.SECONDS);
         assertThat(sender.healthy()).isTrue();
         assertThat(created).as("a retriable error keeps the producer").hasSize(1);
@@ -204,8 +217,9 @@ class AcknowledgedSenderTest {
                 return CompletableFuture.failedFuture(new ProducerFencedException("another producer with the same transactional.id"));
             }
             Function<ProducerRecord<byte[], byte[]>, RuntimeException> refusal = refusals.get(record.topic());
-            if (refusal != null) {
-                return CompletableFuture.failedFuture(refusal.apply(record));
+            RuntimeException refused = refusal == null ? null : refusal.apply(record);
+            if (refused != null) {
+                return CompletableFuture.failedFuture(refused);
             }
             return super.send(record);
         }
