@@ -91,6 +91,7 @@ public final class OutboxConnector implements AutoCloseable {
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private volatile ScheduledFuture<?> looking;
     private boolean refusedTermination;
+    private volatile boolean slotUnreadable;
     private ReplicationSlot slot;
     private OutboxRouter router;
     private OpsServer ops;
@@ -142,9 +143,19 @@ public final class OutboxConnector implements AutoCloseable {
     // Null when the slot cannot be read: then the engine starts and Debezium says what is wrong.
     private SlotOccupancy occupancy() {
         try {
-            return slot.occupancy();
+            SlotOccupancy now = slot.occupancy();
+            if (slotUnreadable) {
+                slotUnreadable = false;
+                LOG.info("replication slot {} can be read again", config.slotName());
+            }
+            return now;
         } catch (SQLException e) {
-            LOG.warn("cannot read who streams replication slot {}: {}", config.slotName(), e.getMessage());
+            // Twice a second during a database outage: say it once, not every look.
+            if (!slotUnreadable) {
+                slotUnreadable = true;
+                LOG.warn("cannot read who streams replication slot {}: {}; looking again every {} ms", config.slotName(),
+                        e.getMessage(), config.standbyPollIntervalMs());
+            }
             return null;
         }
     }
@@ -190,7 +201,10 @@ public final class OutboxConnector implements AutoCloseable {
             role.become(Role.ACTIVE, reason);
         }
         long poll = config.standbyPollIntervalMs();
-        OtherReader other = new OtherReader(Duration.ofMillis(config.offsetFlushIntervalMs() + poll + 1_000));
+        // The last batch's position reaches the slot within a flush interval plus Debezium's one-second status update;
+        // the rest is margin for a loaded machine, since mistaking its own confirmation for another reader's would stop
+        // a healthy instance, while a woken zombie only stops a few seconds later.
+        OtherReader other = new OtherReader(Duration.ofMillis(config.offsetFlushIntervalMs() + poll + 4_000));
         watch.scheduleWithFixedDelay(() -> lookForOtherReader(other), poll, poll, TimeUnit.MILLISECONDS);
     }
 
@@ -231,7 +245,7 @@ public final class OutboxConnector implements AutoCloseable {
             return;
         }
         SlotOccupancy now = occupancy();
-        if (now != null && other.streams(current.reads(), now, System.nanoTime())) {
+        if (other.streams(current.activity(), now, System.nanoTime())) {
             SlotTakenException taken = new SlotTakenException(config.slotName(), now.holderPid());
             LOG.error("{}", taken.getMessage());
             role.become(Role.STANDBY, "another instance took over the replication slot; stopping");

@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.onceonly.contracts.OutboxSchema;
+import io.onceonly.connector.standby.Role;
 import io.onceonly.contracts.wire.EventMetadata;
 import io.onceonly.stack.Await;
 import io.onceonly.stack.KafkaBroker;
@@ -135,6 +136,64 @@ class ServerRestartIT {
             Set<UUID> seen = new HashSet<>();
             records.forEach(r -> seen.add(EventMetadata.of(r).eventId()));
             assertThat(unsent).allSatisfy(w -> assertThat(seen).contains(w.id()));
+        }
+    }
+
+    /**
+     * The active instance stops when another reader confirms positions on its slot while it does
+     * nothing (a woken zombie). A lone instance must never take its own confirmations for that: not
+     * those of a batch that waited long for Kafka, not those of its engine reconnecting after a
+     * database restart, not heartbeats while only other tables are written.
+     */
+    @Test
+    @Order(3)
+    void aLoneInstanceThroughOutagesAndIdleTimeIsNeverTakenForAnotherReader(TestStack stack) throws Exception {
+        try (Connection c = stack.postgres().dataSource().getConnection()) {
+            OutboxSchema.install(c);
+            c.createStatement().execute("create table if not exists lone_noise (at timestamptz not null default now())");
+        }
+        OutboxLoad load = new OutboxLoad(stack.postgres().dataSource(), "lone");
+        KafkaBroker broker = (KafkaBroker) stack.kafka();
+        Postgres postgres = (Postgres) stack.postgres();
+        try (OutboxConnector connector = new OutboxConnector(ConnectorFixture.config(ConnectorFixture.options(stack, "lone_it",
+                Map.of("heartbeat.interval.ms", "0", // heartbeats would start new batches, which hides what is tested
+                        "kafka.delivery.timeout.ms", "5000", "kafka.request.timeout.ms", "2000", "kafka.max.block.ms", "2000")))).start()) {
+            load.write(100, 10, 2, 5);
+            Await.until("100 relayed", Duration.ofSeconds(60), () -> connector.metrics().relayedCount() >= 100);
+
+            // A batch that waits for Kafka longer than the watch's settle time, then is confirmed after it ends.
+            // One row, so that this batch is the last one before the idle time.
+            broker.stop();
+            load.write(1, 1, 1, 1);
+            Await.until("the relay retrying", Duration.ofSeconds(60), () -> connector.metrics().retryCount() > 0, ServerRestartIT::threads);
+            Thread.sleep(12_000);
+            broker.start();
+            Await.until("101 relayed", Duration.ofSeconds(60), () -> connector.metrics().relayedCount() >= 101);
+            noise(stack, Duration.ofSeconds(12));
+
+            // A database restart just after a batch: the engine reconnects under a new walsender and confirms again.
+            load.write(50, 10, 1, 50);
+            Await.until("151 relayed", Duration.ofSeconds(60), () -> connector.metrics().relayedCount() >= 151);
+            postgres.stop();
+            Thread.sleep(2_000);
+            postgres.start();
+            load.write(10, 5, 1, 1);
+            Await.until("161 relayed", Duration.ofSeconds(60), () -> connector.metrics().relayedCount() >= 161);
+            noise(stack, Duration.ofSeconds(15));
+
+            assertThat(connector.finished()).as("the lone instance still runs").isNotDone();
+            assertThat(connector.role()).isEqualTo(Role.ACTIVE);
+        }
+    }
+
+    // Only another table is written: WAL moves, the outbox does not.
+    private static void noise(TestStack stack, Duration howLong) throws Exception {
+        long end = System.nanoTime() + howLong.toNanos();
+        try (Connection c = stack.postgres().dataSource().getConnection()) {
+            while (System.nanoTime() < end) {
+                c.createStatement().execute("insert into lone_noise default values");
+                Thread.sleep(200);
+            }
         }
     }
 }

@@ -31,6 +31,7 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private final RelayMetrics metrics;
     private volatile boolean read;
     private volatile long reads;
+    private volatile long finished;
     private volatile RelayFencedException fenced;
     private volatile int unacknowledged;
 
@@ -84,9 +85,12 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         return read;
     }
 
-    /** How many batches (events or heartbeats) were read from the slot so far. */
-    public long reads() {
-        return reads;
+    /**
+     * A count that moves whenever a batch (events or heartbeats) starts or finishes: while it stands
+     * still, this relay neither reads nor completes anything whose position it could confirm.
+     */
+    public long activity() {
+        return reads + finished;
     }
 
     /** What keeps the relay from advancing, or null. */
@@ -133,6 +137,16 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         read = true;
         reads++;
+        try {
+            relay(batch, committer);
+        } finally {
+            // A batch that waited long for Kafka is confirmed to the slot after it ends, not after it began.
+            finished++;
+        }
+    }
+
+    private void relay(List<RecordChangeEvent<SourceRecord>> batch,
+                       DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         if (batch.isEmpty()) {
             committer.markBatchFinished();
             return;
