@@ -191,8 +191,10 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
                     + " --topic " + topic + ")");
         }
         if (isTopicUnreachable(cause)) {
-            return new Blockage(out.eventId(), topic, cause.getMessage(), "create the topic " + topic + " (the cluster does not"
-                    + " create it: auto.create.topics.enable is off), or grant the connector's principal DESCRIBE on it");
+            // The producer says the same when no broker answers at all (an outage) as when the topic is missing.
+            return new Blockage(out.eventId(), topic, cause.getMessage(), "if the brokers are reachable (check"
+                    + " kafka.bootstrap.servers and the network), create the topic " + topic + " (the cluster does not create it:"
+                    + " auto.create.topics.enable is off), or grant the connector's principal DESCRIBE on it");
         }
         if (cause instanceof InvalidTopicException) {
             return new Blockage(out.eventId(), topic, cause.getMessage(), "choose a dead-letter.topic Kafka accepts");
