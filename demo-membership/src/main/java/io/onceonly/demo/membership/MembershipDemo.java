@@ -128,8 +128,8 @@ public final class MembershipDemo {
     private static DemoReport runOn(Infrastructure infra, DemoOptions options, Path workDir, PrintStream out)
             throws SQLException, IOException, InterruptedException {
         PaymentService payments = new PaymentService(infra.dataSource());
-        out.println("Starting the connector and the dedup app, each in its own JVM (logs: " + workDir.resolve(Pipeline.CONNECTOR_LOG) + ", "
-                + workDir.resolve(Pipeline.DEDUP_LOG) + ")...");
+        out.println("Starting the connector (active and standby, exactly-once) and the dedup app, each in its own JVM (logs in "
+                + workDir + ": " + String.join(", ", Pipeline.CONNECTOR_LOGS) + ", " + Pipeline.DEDUP_LOG + ")...");
         Pipeline pipeline = Pipeline.create(infra, workDir);
         // Ctrl-C: no orphaned stage JVMs, and the embedded servers' data directories go too.
         Thread killChildren = new Thread(() -> {
@@ -203,7 +203,7 @@ public final class MembershipDemo {
         int count = Math.max(1, Math.min(2_000, events / 5));
         long started = System.nanoTime();
         buyers.warmUp(count);
-        Await.until("a card for each of the warm-up's payments (else the pipeline does not carry events; see " + Pipeline.CONNECTOR_LOG + " and " + Pipeline.DEDUP_LOG + ")",
+        Await.until("a card for each of the warm-up's payments (else the pipeline does not carry events; see " + String.join(", ", Pipeline.CONNECTOR_LOGS) + " and " + Pipeline.DEDUP_LOG + ")",
                 STAGE_START, () -> cards.issued() >= buyers.completed(),
                 () -> buyers.completed() + " payments, " + cards.issued() + " cards");
         out.printf("Warm-up: %,d purchases through the whole pipeline in %,d ms (the fresh JVMs compile meanwhile);"
@@ -262,7 +262,9 @@ public final class MembershipDemo {
     private static void prepare(Path workDir) throws IOException {
         Files.createDirectories(workDir);
         DataDirectories.delete(workDir.resolve("dedup-state"));
-        Files.deleteIfExists(workDir.resolve(Pipeline.CONNECTOR_LOG));
+        for (String log : Pipeline.CONNECTOR_LOGS) {
+            Files.deleteIfExists(workDir.resolve(log));
+        }
         Files.deleteIfExists(workDir.resolve(Pipeline.DEDUP_LOG));
     }
 }

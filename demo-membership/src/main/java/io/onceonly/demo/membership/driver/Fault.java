@@ -12,8 +12,8 @@ public enum Fault {
     CLIENT_RETRY("client-retry", "a client times out and sends the same purchase again (same request id)"),
     BUSINESS_RESEND("business-resend", "the payment service publishes PaymentCompleted again after an ambiguous failure"
             + " (new event id, same biz-id)"),
-    CONNECTOR_CRASH("connector-crash", "the connector is killed (SIGKILL) mid-stream and restarted: it resends from its last saved"
-            + " position with a new producer id"),
+    CONNECTOR_CRASH("connector-crash", "the active connector instance is killed (SIGKILL) mid-stream: the standby takes over from"
+            + " the last committed transaction, the killed one restarts as the new standby"),
     DEDUP_CRASH("dedup-crash", "the dedup app is killed (SIGKILL) mid-stream and restarted"),
     CARD_CRASH("card-crash", "the card service crashes after its database commit, before its Kafka offset commit"),
     MALFORMED_ROWS("malformed-rows", "raw SQL writes outbox rows that cannot be routed (unsafe aggregate type,"

@@ -1,6 +1,8 @@
 package io.onceonly.demo.membership.driver;
 
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -15,12 +17,14 @@ import io.onceonly.demo.membership.pipeline.StageProcess;
 /**
  * Breaks the pipeline on purpose while it runs. Each crash is triggered by progress, not by a
  * clock, and only while its stage is visibly moving records, so that it lands mid-stream: the
- * relay at 30% of the (measured) events relayed, the dedup app at 50% forwarded, the card service at 60% of
+ * active connector instance at 30% of the (measured) events relayed (the standby takes over, the
+ * killed one restarts as the new standby), the dedup app at 50% forwarded, the card service at 60% of
  * the cards; malformed rows go in at 20% and 60% written.
  */
 public final class FaultInjector implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FaultInjector.class);
+    private static final Duration ROLE_TIMEOUT = Duration.ofSeconds(60);
 
     private final FaultLog log;
     private final Pipeline pipeline;
@@ -32,6 +36,8 @@ public final class FaultInjector implements AutoCloseable {
     private volatile boolean running = true;
     private int malformedBatches;
     private boolean relayKilled;
+    private volatile Thread takeover;
+    private volatile double takeoverSeconds = Double.NaN;
     private boolean dedupKilled;
     private boolean cardCrashArmed;
     private long seenCardCrashes;
@@ -78,7 +84,7 @@ public final class FaultInjector implements AutoCloseable {
         }
         if (log.enabled(Fault.CONNECTOR_CRASH) && !relayKilled && now.relayed() >= events * 0.3 && now.relayed() > last.relayed()) {
             relayKilled = true;
-            crash(pipeline.connector(), Fault.CONNECTOR_CRASH, now.relayed() + " records relayed, " + now.written() + " events written");
+            crashActiveConnector(now.relayed() + " records relayed, " + now.written() + " events written");
         }
         if (log.enabled(Fault.DEDUP_CRASH) && !dedupKilled && now.forwarded() >= events * 0.5 && now.forwarded() > last.forwarded()) {
             dedupKilled = true;
@@ -96,6 +102,41 @@ public final class FaultInjector implements AutoCloseable {
         last = now;
     }
 
+    // The standby's takeover is timed on its own thread, so that the other faults keep their moments meanwhile.
+    private void crashActiveConnector(String at) {
+        StageProcess active;
+        try {
+            active = pipeline.activeConnector(ROLE_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        StageProcess standby = pipeline.connectors().stream().filter(c -> c != active).findFirst().orElseThrow();
+        long killed = System.nanoTime();
+        active.kill();
+        log.fired(Fault.CONNECTOR_CRASH, 1);
+        LOG.info("fault: the active connector ({}) killed at {}; {} should take over", active.name(), at, standby.name());
+        takeover = new Thread(() -> {
+            try {
+                double seconds = Pipeline.awaitRelaying(standby, killed, ROLE_TIMEOUT);
+                log.note(Fault.CONNECTOR_CRASH, "SIGKILL of the active instance at " + at + "; " + (seconds < 0
+                        ? "the standby did not relay within " + ROLE_TIMEOUT.toSeconds() + " s"
+                        : String.format(Locale.ROOT, "the standby relayed again %.1f s later (takeover)", seconds)));
+                takeoverSeconds = seconds;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // Restarted, the killed instance finds the slot held and is the standby now.
+            active.start();
+        }, "connector-takeover");
+        takeover.start();
+    }
+
+    /** Seconds from the active connector's SIGKILL to the standby's first record, NaN before, -1 if it did not. */
+    public double takeoverSeconds() {
+        return takeoverSeconds;
+    }
+
     private void crash(StageProcess stage, Fault fault, String at) {
         stage.kill();
         log.fired(fault, 1);
@@ -110,6 +151,10 @@ public final class FaultInjector implements AutoCloseable {
         running = false;
         thread.interrupt();
         thread.join(10_000);
+        Thread watching = takeover;
+        if (watching != null) {
+            watching.join(ROLE_TIMEOUT.toMillis() + 10_000);
+        }
         long crashes = cards.crashes();
         if (crashes > seenCardCrashes) {
             log.fired(Fault.CARD_CRASH, crashes - seenCardCrashes);

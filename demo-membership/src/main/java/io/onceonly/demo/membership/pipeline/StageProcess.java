@@ -1,11 +1,18 @@
 package io.onceonly.demo.membership.pipeline;
 
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.onceonly.stack.Await;
 import io.onceonly.stack.ChildJvm;
@@ -19,6 +26,8 @@ public final class StageProcess implements AutoCloseable {
 
     // The children log through the demo's own setup for them: our lines at INFO, libraries at WARN.
     private static final List<String> JVM_OPTIONS = List.of("-Dlogback.configurationFile=demo-stage-logback.xml");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
     private final String mainClass;
@@ -65,6 +74,25 @@ public final class StageProcess implements AutoCloseable {
             }
             return up.holds();
         });
+    }
+
+    /**
+     * Its {@code /health} answer (status and details, whatever the status), or null when it does
+     * not answer (not started yet, or dead).
+     */
+    public JsonNode health() throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
+                .timeout(Duration.ofSeconds(2)).build();
+        try {
+            return JSON.readTree(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Its name in logs and the report. */
+    public String name() {
+        return name;
     }
 
     /** SIGKILL: the stage dies mid-work, as in a power cut or an OOM kill. */
