@@ -78,14 +78,16 @@ final class BacklogDrain {
         ThreadCpu threadsAtDone;
         double postgresCpu;
         Map<String, Double> profile;
+        boolean transactional = config.exactlyOnce();
         try (OutboxConnector connector = new OutboxConnector(config).start();
-             KafkaConsumer<byte[], byte[]> offsets = endOffsetReader()) {
+             KafkaConsumer<byte[], byte[]> offsets = endOffsetReader(transactional)) {
             List<TopicPartition> partitions = partitions(offsets, topic);
-            firstAt = awaitOnTopic(offsets, partitions, 1);
+            OnTopic onTopic = transactional ? new CommittedRecords(offsets, partitions) : new EndOffsets(offsets, partitions);
+            firstAt = onTopic.awaitAtLeast(1);
             threadsAtFirst = new ThreadCpu();
             double postgresAtFirst = postmaster < 0 ? Double.NaN : ProcessCpu.withChildren(postmaster);
             try (StackSampler sampler = StackSampler.start(name -> name.endsWith("change-event-source-coordinator") || name.startsWith("pool-"))) {
-                doneAt = awaitOnTopic(offsets, partitions, rows);
+                doneAt = onTopic.awaitAtLeast(rows);
                 profile = sampler.top(6);
             }
             threadsAtDone = new ThreadCpu();
@@ -155,9 +157,11 @@ final class BacklogDrain {
         }
     }
 
-    private KafkaConsumer<byte[], byte[]> endOffsetReader() {
+    private KafkaConsumer<byte[], byte[]> endOffsetReader(boolean readCommitted) {
         Properties props = stack.kafka().clientProperties();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -169,18 +173,62 @@ final class BacklogDrain {
         return partitions;
     }
 
-    /** Waits until the topic holds {@code count} records; returns when (System.nanoTime) it did. */
-    private static long awaitOnTopic(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, long count)
-            throws InterruptedException {
-        // Not Await: the moment seen is the measurement, so this polls every 10 ms, not every 100.
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (System.nanoTime() < deadline) {
-            long sum = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
-            if (sum >= count) {
-                return System.nanoTime();
+    /** When the relayed records are on the topic, as a consumer sees them. */
+    private interface OnTopic {
+
+        /** Waits until the topic holds {@code count} records; returns when (System.nanoTime) it did. */
+        long awaitAtLeast(long count) throws InterruptedException;
+    }
+
+    private abstract static class Polling implements OnTopic {
+
+        @Override
+        public long awaitAtLeast(long count) throws InterruptedException {
+            // Not Await: the moment seen is the measurement, so this polls every 10 ms, not every 100.
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (System.nanoTime() < deadline) {
+                if (seen() >= count) {
+                    return System.nanoTime();
+                }
+                Thread.sleep(10);
             }
-            Thread.sleep(10);
+            throw new IllegalStateException("the relay did not put " + count + " records on the topic within 5 minutes");
         }
-        throw new IllegalStateException("the relay did not put " + count + " records on " + partitions + " within 5 minutes");
+
+        abstract long seen();
+    }
+
+    // Without transactions every offset is a record: the end offsets count them without reading them.
+    private static final class EndOffsets extends Polling {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final List<TopicPartition> partitions;
+
+        EndOffsets(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
+            this.consumer = consumer;
+            this.partitions = partitions;
+        }
+
+        @Override
+        long seen() {
+            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    // A transaction's commit markers take offsets too: committed records are counted by reading them (read_committed).
+    private static final class CommittedRecords extends Polling {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private long records;
+
+        CommittedRecords(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
+            this.consumer = consumer;
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+        }
+
+        @Override
+        long seen() {
+            records += consumer.poll(Duration.ZERO).count();
+            return records;
+        }
     }
 }

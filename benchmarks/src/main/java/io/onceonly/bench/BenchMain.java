@@ -70,6 +70,11 @@ public final class BenchMain {
                 drain.run("drain_batch8k", Map.of("debezium.max.batch.size", "8192", "debezium.max.queue.size", "32768"), 100_000);
                 // The reader sleeps poll.interval.ms whenever the replication stream has nothing buffered.
                 drain.run("drain_poll1", Map.of("poll.interval.ms", "1"), 100_000);
+            }
+            // Each Debezium batch and its position in one Kafka transaction; the transactional producer compresses with zstd.
+            drain.run("drain_eos", Map.of("delivery.guarantee", "exactly-once"), quick ? 10_000 : 100_000);
+            if (!quick) {
+                drain.run("drain_eos_lz4", Map.of("delivery.guarantee", "exactly-once", "kafka.compression.type", "lz4"), 100_000);
                 new BacklogDrain(stack, results, "again, last").run("drain_again", Map.of(), 100_000);
             }
             started = stage("relay backlog", started);
@@ -79,6 +84,8 @@ public final class BenchMain {
             int seconds = quick ? 5 : 10;
             RelayLatency latency = new RelayLatency(stack, results);
             latency.run("lat_default", Map.of(), quick ? new int[] {2_000} : new int[] {500, 2_000, 5_000}, seconds);
+            latency.run("lat_eos", Map.of("delivery.guarantee", "exactly-once"), quick ? new int[] {2_000} : new int[] {500, 2_000, 5_000},
+                    seconds);
             if (!quick) {
                 latency.run("lat_poll20", Map.of("poll.interval.ms", "20"), new int[] {2_000}, seconds);
                 latency.run("lat_poll500", Map.of("poll.interval.ms", "500"), new int[] {2_000}, seconds);
