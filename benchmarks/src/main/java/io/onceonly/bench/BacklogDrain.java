@@ -93,6 +93,7 @@ final class BacklogDrain {
             threadsAtDone = new ThreadCpu();
             postgresCpu = (postmaster < 0 ? Double.NaN : ProcessCpu.withChildren(postmaster)) - postgresAtFirst;
         }
+        ReplicationSlot.drop(stack.postgres().dataSource(), slot, Duration.ofSeconds(30));
         double drain = (doneAt - firstAt) / 1e9;
         double relayRate = rows / drain;
         double rawRate = rawProducer(topic, rows);

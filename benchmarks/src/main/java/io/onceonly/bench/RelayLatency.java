@@ -40,6 +40,7 @@ final class RelayLatency {
                 measure("bench-" + slot + "-" + rate, rate, seconds, rate + " ev/s, " + options, isolation);
             }
         }
+        ReplicationSlot.drop(stack.postgres().dataSource(), slot, Duration.ofSeconds(30));
     }
 
     private void measure(String aggregateType, int rate, int seconds, String setting, String isolation) throws Exception {

@@ -31,4 +31,25 @@ final class ReplicationSlot {
             });
         }
     }
+
+    /**
+     * Drops slot {@code name} once its connector let go of it: a full run makes more slots than a
+     * server's {@code max_replication_slots} (10 by default), and each keeps WAL.
+     */
+    static void drop(DataSource db, String name, Duration timeout) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement drop = c.prepareStatement("select pg_drop_replication_slot(slot_name) from pg_replication_slots"
+                     + " where slot_name = ? and not active")) {
+            drop.setString(1, name);
+            try (PreparedStatement exists = c.prepareStatement("select 1 from pg_replication_slots where slot_name = ?")) {
+                exists.setString(1, name);
+                Await.until("replication slot " + name + " dropped", timeout, () -> {
+                    drop.execute();
+                    try (ResultSet rs = exists.executeQuery()) {
+                        return !rs.next();
+                    }
+                });
+            }
+        }
+    }
 }
