@@ -12,9 +12,10 @@ import io.onceonly.contracts.OutboxSchema;
 import io.onceonly.stack.ServerStack;
 
 /**
- * {@code mvn -pl benchmarks exec:java [-Dexec.args="--quick --out DIR"]}: runs the figures on the
- * embedded stack (durable PostgreSQL, in-process Kafka), prints a table and writes results.json,
- * results.md and latency.svg to {@code DIR} (default {@code benchmarks/target/results}).
+ * {@code mvn -pl benchmarks exec:java [-Dexec.args="--quick --out DIR --compare FILE"]}: runs the
+ * figures on the embedded stack (durable PostgreSQL, in-process Kafka), prints a table and writes
+ * results.json, results.md and latency.svg to {@code DIR} (default {@code benchmarks/target/results});
+ * with {@code --compare}, also each figure beside an earlier run's results.json (comparison.md).
  */
 public final class BenchMain {
 
@@ -26,20 +27,53 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         boolean quick = false;
         Path out = Path.of(System.getProperty("bench.out", "target/results"));
+        Path compare = null;
+        Path with = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--quick")) {
                 quick = true;
             } else if (args[i].equals("--out") && i + 1 < args.length) {
                 out = Path.of(args[++i]);
+            } else if (args[i].equals("--compare") && i + 1 < args.length) {
+                compare = Path.of(args[++i]);
+            } else if (args[i].equals("--with") && i + 1 < args.length) {
+                with = Path.of(args[++i]);
             } else {
-                System.err.println("usage: BenchMain [--quick] [--out DIR]");
-                System.exit(2);
+                usage("unknown argument " + args[i]);
             }
+        }
+        if (with != null && compare == null) {
+            usage("--with compares a results.json with the one --compare names");
+        }
+        Comparison earlier;
+        try {
+            earlier = compare == null ? null : Comparison.against(compare);
+            if (with != null) {
+                // Two earlier runs side by side, nothing measured.
+                System.out.print(earlier.table(Comparison.rows("--with", with)));
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            usage(e.getMessage());
+            return;
         }
         Results results = run(quick, out);
         System.out.println();
         System.out.print(results.table());
         System.out.println("\nwritten: " + out.toAbsolutePath().resolve("results.json") + ", results.md and latency.svg");
+        if (earlier != null) {
+            System.out.println();
+            System.out.print(earlier.table(results.rows()));
+            Files.writeString(out.resolve("comparison.md"), "# Once benchmark results compared\n\n" + earlier.markdown(results.rows()));
+            System.out.println("written: " + out.toAbsolutePath().resolve("comparison.md"));
+        }
+    }
+
+    private static void usage(String problem) {
+        System.err.println(problem);
+        System.err.println("usage: BenchMain [--quick] [--out DIR] [--compare EARLIER/results.json]"
+                + "\n       BenchMain --compare EARLIER/results.json --with LATER/results.json   (no run: two results side by side)");
+        System.exit(2);
     }
 
     /**
