@@ -114,8 +114,17 @@ final class EndToEnd {
         results.add(new Row("end to end", label, "committed ev/s", committed / ((written - started) / 1e9),
                 "what the " + WRITER_THREADS + " writers committed: the offered rate unless PostgreSQL is the limit"));
         results.add(new Row("end to end", label, "missing", committed - latencies.count(), "committed but not delivered 30 s after the last commit"));
-        after.minus(before, window).forEach((component, percent) ->
+        Map<String, Double> cpu = after.minus(before, window);
+        cpu.forEach((component, percent) ->
                 results.add(new Row("end to end", label, "cpu % " + component, percent, "% of one core over the window")));
+        // CPU seconds over the window per event delivered: comparable across rates, unlike a share of a core.
+        for (String component : List.of("connector", "dedup")) {
+            Double percent = cpu.get(component);
+            if (percent != null && latencies.count() > 0) {
+                results.add(new Row("end to end", label, "cpu µs/event " + component, percent / 100 * window * 1e6 / latencies.count(),
+                        component.equals("connector") ? "target <= 50" : "its CPU over the window / events delivered"));
+            }
+        }
         return new RatePoint(rate, latencies.percentileMillis(50), latencies.percentileMillis(99), latencies.percentileMillis(100), throughput);
     }
 }

@@ -28,7 +28,7 @@ class BenchQuickIT {
         assertThat(metrics(byFigure, "relay backlog")).contains("events/s", "limit events/s", "ratio %");
         assertThat(metrics(byFigure, "dedup")).contains("records/s", "limit records/s", "ratio %");
         assertThat(metrics(byFigure, "end to end")).contains("p50 ms", "p99 ms", "max ms", "events/s", "cpu % connector", "cpu % dedup",
-                "cpu % postgres", "cpu % broker");
+                "cpu % postgres", "cpu % broker", "cpu µs/event connector", "cpu µs/event dedup");
         assertThat(byFigure.get("idle cost")).extracting(Row::setting).contains("dedup app, defaults", "connector + dedup app");
         assertThat(out.resolve("results.json")).isNotEmptyFile();
         assertThat(Files.readString(out.resolve("results.md"))).contains("| end to end |").contains("latency.svg");
