@@ -52,7 +52,8 @@ public final class OpsServer implements AutoCloseable {
         server.createContext("/health", exchange -> {
             HealthReport report = health.get();
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("status", report.up() ? "UP" : "DOWN");
+            // DEGRADED is still 200: an orchestrator must not restart an app for what a restart does not fix.
+            body.put("status", report.status());
             body.putAll(report.details());
             respond(exchange, report.up() ? 200 : 503, "application/json", JSON.writeValueAsBytes(body));
         });
