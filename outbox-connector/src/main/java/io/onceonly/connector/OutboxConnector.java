@@ -45,6 +45,7 @@ import io.onceonly.connector.relay.RelayMetrics;
 import io.onceonly.connector.routing.OutboxRouter;
 import io.onceonly.connector.source.EngineProperties;
 import io.onceonly.connector.source.ReplicationSlot;
+import io.onceonly.connector.source.SlotHealth;
 import io.onceonly.connector.source.SlotLostException;
 import io.onceonly.connector.source.SlotOccupancy;
 import io.onceonly.connector.source.SourceDatabase;
@@ -75,8 +76,10 @@ public final class OutboxConnector implements AutoCloseable {
     public static final Duration STOP_BOUND = Duration.ofSeconds(30);
     private static final Duration PRODUCER_STOP = Duration.ofSeconds(10);
     private static final Duration TRANSACTION_CHECK_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SLOT_HEALTH_PERIOD = Duration.ofSeconds(10);
 
     private final ConnectorRole role = new ConnectorRole(registry, Clock.systemUTC());
+    private final SlotHealth slotHealth;
     // Runs the standby's look at the slot, then the active instance's look for another reader.
     private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "once-outbox-standby");
@@ -98,6 +101,7 @@ public final class OutboxConnector implements AutoCloseable {
 
     public OutboxConnector(ConnectorConfig config) {
         this.config = config;
+        this.slotHealth = new SlotHealth(registry, config.slotName(), config.slotRetainedWalWarnBytes());
     }
 
     /**
@@ -130,6 +134,8 @@ public final class OutboxConnector implements AutoCloseable {
         } else {
             claim(now, takeover);
         }
+        // Both roles report it: the standby watches the same slot, and is the one left reporting when the active one hangs.
+        watch.scheduleWithFixedDelay(this::lookAtRetention, 0, SLOT_HEALTH_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         if (config.httpPort() >= 0) {
             ops = OpsServer.start(config.httpPort(), this::health, registry, Map.of());
         }
@@ -157,6 +163,18 @@ public final class OutboxConnector implements AutoCloseable {
                         e.getMessage(), config.standbyPollIntervalMs());
             }
             return null;
+        }
+    }
+
+    private void lookAtRetention() {
+        if (closing) {
+            return;
+        }
+        try {
+            slotHealth.update(slot.retention());
+        } catch (SQLException e) {
+            // The look at the slot's holder says when the database cannot be read; the figures go blank meanwhile.
+            slotHealth.update(null);
         }
     }
 
@@ -403,14 +421,20 @@ public final class OutboxConnector implements AutoCloseable {
             details.put("transactionsCommitted", metrics.transactionsCommittedCount());
             details.put("transactionsAborted", metrics.transactionsAbortedCount());
         }
+        details.put("slot", slotHealth.details());
         // A standby does its work by waiting: it is healthy as long as it can take over.
         return new HealthReport(waiting || running && read && relay.producerHealthy() && blockage == null
-                && !finished.isCompletedExceptionally(), details);
+                && !finished.isCompletedExceptionally(), slotHealth.degraded(), details);
     }
 
     /** The meters, for tests and embedding. */
     public RelayMetrics metrics() {
         return metrics;
+    }
+
+    /** All of this instance's meters, as {@code /metrics} shows them. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
     }
 
     /** The HTTP port of /health and /metrics, or -1 when off. */

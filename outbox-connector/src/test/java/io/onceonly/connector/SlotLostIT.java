@@ -125,4 +125,48 @@ class SlotLostIT {
             }
         }
     }
+
+    /**
+     * WAL piles up behind a slot nobody confirms (here: heartbeats off, only another table
+     * written): /health turns DEGRADED with the figures and a sentence, and UP again once the relay
+     * confirms past it.
+     */
+    @Test
+    void walPilingUpBehindTheSlotTurnsHealthDegradedAndBackOnceTheRelayConfirms(TestStack stack) throws Exception {
+        ConnectorFixture.installOutbox(stack.postgres());
+        ConnectorFixture.sql(stack.postgres(), "create table if not exists wal_noise (filler text)");
+        OutboxLoad load = new OutboxLoad(stack.postgres().dataSource(), "walpile");
+        try (OutboxConnector connector = new OutboxConnector(ConnectorFixture.config(ConnectorFixture.options(stack, "walpile_it",
+                Map.of("heartbeat.interval.ms", "0", "slot.retained.wal.warn.bytes", Long.toString(4L << 20))))).start()) {
+            load.write(10, 2, 1, 5);
+            Await.until("10 relayed", Duration.ofSeconds(60), () -> connector.metrics().relayedCount() >= 10);
+            Await.until("the slot's figures read", Duration.ofSeconds(30), () -> slot(connector).get("retainedWalBytes") != null);
+            assertThat(connector.health().status()).isEqualTo("UP");
+
+            // About 15 MB of WAL (random, so not compressed away) the slot must keep: the outbox sees none of it, so nothing is confirmed.
+            ConnectorFixture.sql(stack.postgres(), "insert into wal_noise select md5(random()::text) || md5(random()::text) from generate_series(1, 100000)");
+            Await.until("DEGRADED", Duration.ofSeconds(30), () -> connector.health().status().equals("DEGRADED"), () -> slot(connector));
+            Map<String, Object> slot = slot(connector);
+            LOG.info("slot while WAL piles up: {}", slot);
+            assertThat(((Number) slot.get("retainedWalBytes")).longValue()).isGreaterThan(4L << 20);
+            assertThat(((Number) slot.get("confirmedLagBytes")).longValue()).isGreaterThan(4L << 20);
+            assertThat(slot.get("walStatus")).isEqualTo("reserved");
+            assertThat((String) slot.get("warning")).contains("walpile_it", "slot.retained.wal.warn.bytes=4194304");
+            assertThat(connector.registry().scrape()).containsPattern("once_connector_slot_retained_wal_bytes [0-9.E]+")
+                    .contains("once_connector_slot_wal_status{status=\"reserved\"} 1.0");
+
+            // An outbox row after a checkpoint: the relay confirms past the WAL, and the server lets the slot's restart move.
+            Await.until("UP again", Duration.ofSeconds(90), () -> {
+                ConnectorFixture.sql(stack.postgres(), "checkpoint");
+                load.write(1, 1, 1, 1);
+                return connector.health().status().equals("UP");
+            }, () -> slot(connector));
+            LOG.info("slot after the relay confirmed: {}", slot(connector));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> slot(OutboxConnector connector) {
+        return (Map<String, Object>) connector.health().details().get("slot");
+    }
 }

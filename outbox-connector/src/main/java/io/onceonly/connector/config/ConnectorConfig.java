@@ -250,6 +250,11 @@ public final class ConnectorConfig {
         return options.getLong(ConnectorOptions.STANDBY_TAKEOVER_AFTER_MS);
     }
 
+    /** Retained WAL above which /health says DEGRADED; 0 warns only on the slot's wal_status. */
+    public long slotRetainedWalWarnBytes() {
+        return options.getLong(ConnectorOptions.SLOT_RETAINED_WAL_WARN_BYTES);
+    }
+
     public int httpPort() {
         return options.getInt(ConnectorOptions.HTTP_PORT);
     }

@@ -37,6 +37,7 @@ public final class ConnectorOptions {
     public static final String PUBLICATION_NAME = "publication.name";
     public static final String SNAPSHOT_MODE = "snapshot.mode";
     public static final String SLOT_LOST_RECOVERY = "slot.lost.recovery";
+    public static final String SLOT_RETAINED_WAL_WARN_BYTES = "slot.retained.wal.warn.bytes";
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
     public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
     public static final String HEARTBEAT_TABLE = "heartbeat.table";
@@ -129,6 +130,10 @@ public final class ConnectorOptions {
                             + " resend-table: drop an invalidated slot, create a new one and relay every row still in the"
                             + " outbox table before streaming (duplicates are dropped by the dedup stage; rows already deleted"
                             + " by delete-after-insert writers cannot be recovered). Set it for one start, then back to fail.")
+            .define(SLOT_RETAINED_WAL_WARN_BYTES, Type.LONG, 1L << 30, Range.atLeast(0), Importance.MEDIUM,
+                    "/health says DEGRADED (still HTTP 200) when the replication slot keeps more WAL than this on the server"
+                            + " (current LSN - restart_lsn, read every 10 s, also on /metrics), or when its wal_status is"
+                            + " unreserved or lost. 0 warns only on wal_status.")
             .define(POLL_INTERVAL_MS, Type.INT, 10, Range.between(1, 60_000), Importance.MEDIUM,
                     "How long Debezium's PostgreSQL reader sleeps when the slot has nothing new: adds up to this"
                             + " much latency, and each wake-up costs idle CPU (Debezium's own default is 500).")

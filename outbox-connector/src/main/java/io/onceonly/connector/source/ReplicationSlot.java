@@ -95,6 +95,28 @@ public final class ReplicationSlot implements AutoCloseable {
         }
     }
 
+    /**
+     * The WAL the slot keeps on the server, on the connection {@link #occupancy()} uses.
+     *
+     * @return null when the slot does not exist (yet)
+     */
+    public synchronized SlotRetention retention() throws SQLException {
+        // On a standby server (a replica being read) the current position is the last WAL received.
+        String current = "case when pg_is_in_recovery() then pg_last_wal_receive_lsn() else pg_current_wal_lsn() end";
+        try (PreparedStatement q = watching().prepareStatement("select coalesce((" + current + " - restart_lsn)::bigint, 0),"
+                + " coalesce((" + current + " - confirmed_flush_lsn)::bigint, 0), wal_status"
+                + " from pg_replication_slots where slot_name = ? and database = ?")) {
+            q.setString(1, config.slotName());
+            q.setString(2, config.databaseName());
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() ? new SlotRetention(Math.max(0, rs.getLong(1)), Math.max(0, rs.getLong(2)), rs.getString(3)) : null;
+            }
+        } catch (SQLException e) {
+            closeWatching();
+            throw e;
+        }
+    }
+
     /** Closes the connection {@link #occupancy()} keeps open. */
     @Override
     public synchronized void close() {
