@@ -2,26 +2,45 @@ package io.onceonly.runtime;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The one log line at start that shows what an app runs with, secrets hidden. */
 public final class EffectiveConfig {
 
-    private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|token|jaas|credential|apikey|api\\.key).*");
+    static final String HIDDEN = "[hidden]";
+
+    // Names whose whole value is secret: passwords, tokens, JAAS configs, and key material (ssl.keystore.key, a PEM
+    // private key), but not the public certificates beside them.
+    private static final Pattern SECRET = Pattern.compile(
+            "(?i).*(password|secret|token|jaas|credential|apikey|api\\.key|private|user\\.info).*|(?i).*(^|\\.)key$");
+    // Inside any value: a URL's user:password@ and query parameters named like secrets (?password=, &sslpassword=, ;key=).
+    private static final Pattern URL_USER_INFO = Pattern.compile("(//[^/:@\\s]+):[^@/\\s]+@");
+    private static final Pattern SECRET_PARAMETER = Pattern.compile(
+            "(?i)([?&;][^=&;?\\s]*(password|secret|token|credential|key)[^=&;?\\s]*=)[^&;\\s]*");
 
     private EffectiveConfig() {
     }
 
-    /** {@code name=value, ...} in name order, with the values of secret-looking names replaced. */
+    /** {@code name=value, ...} in name order, with secret values, and secrets inside URLs, replaced. */
     public static String describe(Map<String, ?> options) {
         Map<String, Object> shown = new TreeMap<>();
-        options.forEach((name, value) -> shown.put(name, isSecret(name) && value != null && !value.toString().isEmpty()
-                ? "[hidden]" : value));
+        options.forEach((name, value) -> shown.put(name, value == null || value.toString().isEmpty() ? value
+                : isSecret(name) ? HIDDEN : hideInside(value.toString())));
         return shown.toString();
     }
 
     /** Whether an option's value must never be logged. */
     public static boolean isSecret(String name) {
         return SECRET.matcher(name).matches();
+    }
+
+    /**
+     * {@code value} with the secrets a URL can carry replaced: the password of {@code user:password@host} and the
+     * values of query parameters named like secrets.
+     */
+    public static String hideInside(String value) {
+        String hidden = URL_USER_INFO.matcher(value).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + ":" + HIDDEN + "@"));
+        return SECRET_PARAMETER.matcher(hidden).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + HIDDEN));
     }
 }

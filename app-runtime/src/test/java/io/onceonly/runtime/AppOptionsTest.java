@@ -54,4 +54,25 @@ class AppOptionsTest {
         assertThat(EffectiveConfig.describe(Map.of("database.password", "pw", "kafka.sasl.jaas.config", "x", "slot.name", "s")))
                 .isEqualTo("{database.password=[hidden], kafka.sasl.jaas.config=[hidden], slot.name=s}");
     }
+
+    @Test
+    void keyMaterialIsHiddenButPublicCertificatesAndOrdinaryKeysAreShown() {
+        assertThat(EffectiveConfig.describe(Map.of("kafka.ssl.keystore.key", "-----BEGIN PRIVATE KEY-----abc",
+                "kafka.ssl.key.password", "kp", "kafka.ssl.truststore.certificates", "-----BEGIN CERTIFICATE-----pub",
+                "kafka.basic.auth.user.info", "u:p", "columns.key", "")))
+                .contains("kafka.ssl.keystore.key=[hidden]", "kafka.ssl.key.password=[hidden]", "kafka.basic.auth.user.info=[hidden]",
+                        "kafka.ssl.truststore.certificates=-----BEGIN CERTIFICATE-----pub")
+                .doesNotContain("abc", "kp", "u:p");
+    }
+
+    @Test
+    void secretsInsideUrlsAreHiddenWhateverTheOptionIsCalled() {
+        String described = EffectiveConfig.describe(Map.of(
+                "database.url", "jdbc:postgresql://db:5432/app?user=relay&password=s3cret&sslmode=verify-full&sslpassword=k3y",
+                "kafka.bootstrap.servers", "b1:9092,b2:9092",
+                "other.url", "https://admin:hunter2@registry.example/api;token=t0k?apikey=xyz"));
+        assertThat(described).doesNotContain("s3cret", "k3y", "hunter2", "t0k", "xyz")
+                .contains("?user=relay&password=[hidden]&sslmode=verify-full&sslpassword=[hidden]",
+                        "https://admin:[hidden]@registry.example/api", "kafka.bootstrap.servers=b1:9092,b2:9092");
+    }
 }
