@@ -142,13 +142,21 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Stops both stages in order with SIGTERM (the relay saves its position, the dedup app commits).
+     * Stops the stages with SIGTERM: the standby connector, the active one (it saves its position),
+     * then the dedup app (it commits).
      *
-     * @return a note when either did not exit with 0, else empty
+     * @return a note when any did not exit with 0, else empty
      */
-    public String stop() {
+    public String stop() throws InterruptedException {
         StringBuilder trouble = new StringBuilder();
-        List<StageProcess> stages = new ArrayList<>(connectors);
+        // Standbys first: a standby that outlived the active instance would take the slot over only to be stopped.
+        List<StageProcess> stages = new ArrayList<>();
+        for (StageProcess connector : connectors) {
+            if (!isActive(connector)) {
+                stages.add(connector);
+            }
+        }
+        connectors.stream().filter(c -> !stages.contains(c)).forEach(stages::add);
         stages.add(dedup);
         for (StageProcess stage : stages) {
             try {
