@@ -115,8 +115,10 @@ class ServerRestartIT {
     @Test
     @Order(3)
     void exactlyOnceAStopDuringAKafkaOutageEndsWithinItsBoundAndTheRestartCommitsEveryEventOnce(TestStack stack) throws Exception {
+        // Heartbeats off: exactly-once, a heartbeat's position is a transaction too, and the one retried at the stop
+        // could be it instead of the events' batch, with nothing of its own left unsent.
         List<ConsumerRecord<byte[], byte[]>> records = stopDuringAKafkaOutage(stack, "eosoutage",
-                Map.of("delivery.guarantee", "exactly-once", "kafka.transaction.timeout.ms", "10000"));
+                Map.of("delivery.guarantee", "exactly-once", "kafka.transaction.timeout.ms", "10000", "heartbeat.interval.ms", "0"));
         Set<UUID> seen = new HashSet<>();
         records.forEach(r -> assertThat(seen.add(EventMetadata.of(r).eventId())).as("once: " + EventMetadata.of(r).eventId()).isTrue());
     }
