@@ -32,13 +32,15 @@ import org.slf4j.LoggerFactory;
 public final class KafkaBroker implements KafkaService {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
-    private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
     private final Path logDir;
     private final boolean ownsLogDir;
     private final int brokerPort;
     private final int controllerPort;
+    private final int nodeId;
+    private final String clusterId;
+    private final String quorumVoters;
     private final Map<String, String> overrides;
     private KafkaRaftServer server;
 
@@ -47,10 +49,13 @@ public final class KafkaBroker implements KafkaService {
             this.ownsLogDir = b.logDir == null;
             this.logDir = ownsLogDir ? Files.createTempDirectory("once-kafka-") : b.logDir;
             this.brokerPort = b.port != 0 ? b.port : FreePort.next();
-            this.controllerPort = FreePort.next();
+            this.controllerPort = b.controllerPort != 0 ? b.controllerPort : FreePort.next();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a Kafka log directory", e);
         }
+        this.nodeId = b.nodeId;
+        this.clusterId = b.clusterId != null ? b.clusterId : Uuid.randomUuid().toString();
+        this.quorumVoters = b.quorumVoters != null ? b.quorumVoters : nodeId + "@127.0.0.1:" + controllerPort;
         this.overrides = Map.copyOf(b.overrides);
     }
 
@@ -134,14 +139,17 @@ public final class KafkaBroker implements KafkaService {
         try {
             // Returns once the broker registered with the controller and was unfenced.
             raft.startup();
-            BrokerReadiness.await(bootstrapServers());
+            // A node of a cluster whose quorum is not there yet cannot answer: its caller waits for the cluster.
+            if (quorumVoters.equals(nodeId + "@127.0.0.1:" + controllerPort)) {
+                BrokerReadiness.await(bootstrapServers());
+            }
         } catch (RuntimeException e) {
             raft.shutdown();
             raft.awaitShutdown();
             throw new IllegalStateException("Kafka did not start on " + bootstrapServers() + " with data in " + logDir, e);
         }
         server = raft;
-        LOG.info("Kafka {} (KRaft, single node) on {}, data in {}, up in {} ms", "4.3", bootstrapServers(), logDir,
+        LOG.info("Kafka {} (KRaft node {}, voters {}) on {}, data in {}, up in {} ms", "4.3", nodeId, quorumVoters, bootstrapServers(), logDir,
                 (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -152,8 +160,8 @@ public final class KafkaBroker implements KafkaService {
         }
         try {
             new Formatter()
-                    .setNodeId(NODE_ID)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId)
                     .setDirectories(List.of(logDir.toString()))
                     .setMetadataLogDirectory(logDir.toString())
                     .setControllerListenerName(CONTROLLER_LISTENER)
@@ -169,13 +177,13 @@ public final class KafkaBroker implements KafkaService {
     private Map<String, String> config() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", Integer.toString(NODE_ID));
+        p.put("node.id", Integer.toString(nodeId));
         p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+        p.put("controller.quorum.voters", quorumVoters);
         p.put("log.dirs", logDir.toString());
         // One node: internal topics default to RF 3 / min ISR 2 and would never become available,
         // so transactional producers and exactly_once_v2 apps would hang in coordinator discovery.
@@ -200,6 +208,10 @@ public final class KafkaBroker implements KafkaService {
     public static final class Builder {
         private Path logDir;
         private int port;
+        private int controllerPort;
+        private int nodeId = 1;
+        private String clusterId;
+        private String quorumVoters;
         private final Map<String, String> overrides = new LinkedHashMap<>();
 
         private Builder() {
@@ -214,6 +226,18 @@ public final class KafkaBroker implements KafkaService {
         /** Listen on {@code port} for clients instead of a free one. */
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Makes this broker node {@code nodeId} of a cluster: all nodes share {@code clusterId} and
+         * {@code quorumVoters} ({@code id@host:controllerPort,...}, every node a controller too).
+         */
+        public Builder clusterNode(int nodeId, String clusterId, int controllerPort, String quorumVoters) {
+            this.nodeId = nodeId;
+            this.clusterId = clusterId;
+            this.controllerPort = controllerPort;
+            this.quorumVoters = quorumVoters;
             return this;
         }
 

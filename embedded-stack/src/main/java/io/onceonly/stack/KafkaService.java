@@ -23,6 +23,11 @@ public interface KafkaService extends AutoCloseable {
     /** Stops the broker and starts it again on the same port and data: topics and records survive. */
     void restart();
 
+    /** The replication factor of the topics {@link #createTopic} makes: 1 for a single broker. */
+    default short replicationFactor() {
+        return 1;
+    }
+
     /** Stops the broker and removes data it created. */
     @Override
     void close();
@@ -35,14 +40,14 @@ public interface KafkaService extends AutoCloseable {
     }
 
     /**
-     * Creates a topic with replication factor 1 unless it exists, and waits until it is created.
+     * Creates a topic with {@link #replicationFactor()} unless it exists, and waits until it is created.
      *
      * @param config topic-level settings, for example {@code cleanup.policy}
      */
     default void createTopic(String name, int partitions, Map<String, String> config) {
         try (Admin admin = Admin.create(clientProperties())) {
             try {
-                admin.createTopics(java.util.List.of(new NewTopic(name, partitions, (short) 1).configs(config)))
+                admin.createTopics(java.util.List.of(new NewTopic(name, partitions, replicationFactor()).configs(config)))
                         .all().get(60, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {

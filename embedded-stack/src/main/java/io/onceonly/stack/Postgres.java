@@ -157,6 +157,36 @@ public final class Postgres implements PostgresService {
     }
 
     /**
+     * Immediate shutdown, as a power cut or {@code pg_ctl stop -m immediate} does: SIGQUIT to the
+     * postmaster, no checkpoint; committed transactions are recovered from the WAL at the next
+     * {@link #start()}. Sessions and replication connections end at once.
+     */
+    public synchronized void crash() {
+        if (server == null) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read the postmaster's pid in " + dataDirectory, e);
+        }
+        try {
+            Process quit = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start();
+            quit.waitFor();
+            ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot signal the postmaster " + pid, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while crashing PostgreSQL", e);
+        }
+        LOG.info("PostgreSQL on 127.0.0.1:{} shut down immediately (SIGQUIT to postmaster {})", port, pid);
+        // Releases zonky's lock on the data directory; its own stop finds no server and only says so.
+        stop();
+    }
+
+    /**
      * Starts the server, or a stopped one again on the same port and data directory. Does nothing
      * when it runs.
      *
