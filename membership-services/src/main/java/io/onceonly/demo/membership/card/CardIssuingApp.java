@@ -37,12 +37,18 @@ public final class CardIssuingApp {
     static final String TOPIC = "topic";
     static final String HTTP_PORT = "http.port";
     static final String KAFKA_PREFIX = "kafka.";
+    static final String FAULT_INJECTION = "fault.injection";
+    /** With {@value #FAULT_INJECTION} on: the next batch holds after its database commit, before its offset commit. */
+    public static final String HOLD_PATH = "/faults/hold-before-offset-commit";
 
     private static final ConfigDef OPTIONS = ServiceDatabase.define(new ConfigDef(), "card")
             .define(TOPIC, Type.STRING, "deduped.payment", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "The deduplicated topic of PaymentCompleted events (the dedup app's output for the payment topic).")
             .define(HTTP_PORT, Type.INT, 8086, Range.between(0, 65_535), Importance.MEDIUM,
-                    "Port of /health and /metrics; 0 picks a free port.");
+                    "Port of /health and /metrics; 0 picks a free port.")
+            .define(FAULT_INJECTION, Type.BOOLEAN, false, Importance.LOW,
+                    "For fault tests only: POST " + HOLD_PATH + " makes the next batch stop after its database commit,"
+                            + " before its offset commit, until the process is killed (/health says held).");
 
     private static final List<String[]> PASS_THROUGH = List.<String[]>of(new String[] {"kafka.*",
             "consumer settings, for example `kafka.bootstrap.servers` (required), `kafka.security.protocol`; the group,"
@@ -104,8 +110,16 @@ public final class CardIssuingApp {
             details.put("consumer", cards.isRunning() ? "RUNNING" : "STOPPED");
             details.put("cardsIssued", cards.issued());
             details.put("claimRefused", cards.claimRefused());
-            return new HealthReport(cards.isRunning(), details);
-        }, registry, Map.of());
+            details.put("held", cards.held());
+            return new HealthReport(cards.isRunning() || cards.held(), details);
+        }, registry, config.getBoolean(FAULT_INJECTION) ? Map.of(HOLD_PATH, exchange -> {
+            if (!exchange.getRequestMethod().equals("POST")) {
+                OpsServer.respondJson(exchange, 405, Map.of("error", "use POST"));
+                return;
+            }
+            cards.holdBeforeNextOffsetCommit();
+            OpsServer.respondJson(exchange, 200, Map.of("armed", true));
+        }) : Map.of());
         LOG.info("card service started: topic {}, HTTP on port {}", config.getString(TOPIC), ops.port());
         return new AppRunner.Running() {
             @Override

@@ -51,6 +51,8 @@ public final class CardIssuingService implements AutoCloseable {
     private final JsonDeserializer<PaymentCompleted> payloads = new JsonDeserializer<>(PaymentCompleted.class);
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean crashArmed = new AtomicBoolean();
+    private final AtomicBoolean holdArmed = new AtomicBoolean();
+    private volatile boolean held;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong issued = new AtomicLong();
     private final AtomicLong claimRefused = new AtomicLong();
@@ -88,6 +90,20 @@ public final class CardIssuingService implements AutoCloseable {
         crashArmed.set(true);
     }
 
+    /**
+     * Fault injection for a real process kill at the worst moment: after the next batch's database
+     * commit, the consuming thread stops before the offset commit and stays stopped ({@link #held()}
+     * says so) until the process is killed. A test then SIGKILLs it and starts it again.
+     */
+    public void holdBeforeNextOffsetCommit() {
+        holdArmed.set(true);
+    }
+
+    /** Whether the service holds after a database commit, its offsets uncommitted (see {@link #holdBeforeNextOffsetCommit()}). */
+    public boolean held() {
+        return held;
+    }
+
     private void run() {
         KafkaConsumer<byte[], byte[]> consumer = newConsumer();
         try {
@@ -113,6 +129,16 @@ public final class CardIssuingService implements AutoCloseable {
                     consumer.close(Duration.ZERO);
                     consumer = newConsumer();
                     continue;
+                }
+                if (holdArmed.compareAndSet(true, false)) {
+                    LOG.info("fault: holding after the database commit of {} records, before their offset commit, until killed",
+                            records.count());
+                    held = true;
+                    while (running.get()) {
+                        pause(Duration.ofMillis(100));
+                    }
+                    // Stopped while held: leave the offsets uncommitted, as the kill this waited for would.
+                    return;
                 }
                 consumer.commitSync(nextOffsets(records));
             }

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -37,12 +38,15 @@ import io.onceonly.runtime.OpsServer;
  * The payment service as a deployable app: {@code java -jar membership-services.jar payment-service}.
  * {@code POST /purchases} with {@code {"requestId", "userId", "cardType", "amountCents"}} answers
  * {@code {"outcome", "paymentId", "reason"}}; {@code POST /accounts} with {@code {"userId", "cents"}}
- * opens an account. Exit codes as every Once app: 0 after SIGTERM, 1 on failure, 2 for a bad option.
+ * opens an account; {@code POST /payments/publish-again} with {@code {"paymentId"}} publishes a
+ * payment's event again (new event id, same biz-id), the business-resend fault. Exit codes as every Once app: 0 after SIGTERM, 1 on failure, 2 for a bad option.
  */
 public final class PaymentApp {
 
     static final String OUTBOX_SCHEMA = "outbox.schema";
     static final String HTTP_PORT = "http.port";
+    /** Publishes a payment's PaymentCompleted again ({@code {"paymentId"}}): the business-resend fault, over HTTP. */
+    static final String PUBLISH_AGAIN_PATH = "/payments/publish-again";
 
     private static final ConfigDef OPTIONS = ServiceDatabase.define(new ConfigDef(), "payment")
             .define(OUTBOX_SCHEMA, Type.STRING, DemoNames.PAYMENT_SCHEMA, new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -107,6 +111,15 @@ public final class PaymentApp {
                 "/accounts", exchange -> post(exchange, body -> {
                     payments.openAccounts(List.of(text(body, "userId")), body.path("cents").asLong());
                     return Map.of("userId", text(body, "userId"));
+                }),
+                PUBLISH_AGAIN_PATH, exchange -> post(exchange, body -> {
+                    UUID paymentId;
+                    try {
+                        paymentId = UUID.fromString(text(body, "paymentId"));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("field paymentId is not a UUID: " + body.get("paymentId"));
+                    }
+                    return Map.of("eventId", payments.publishAgain(paymentId).toString());
                 })));
         LOG.info("payment service started: outbox {}.outbox, HTTP on port {}", config.getString(OUTBOX_SCHEMA), ops.port());
         return new AppRunner.Running() {

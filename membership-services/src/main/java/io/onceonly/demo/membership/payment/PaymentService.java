@@ -18,7 +18,7 @@ import io.onceonly.demo.membership.services.DemoNames;
  * of it commits or none of it does, so there is never a charge without its event, nor an event
  * without its charge.
  */
-public final class PaymentService {
+public final class PaymentService implements Payments {
 
     private static final String S = DemoNames.PAYMENT_SCHEMA;
     // The payment row references its account: an unknown account fails the insert with this state.
@@ -39,6 +39,7 @@ public final class PaymentService {
     }
 
     /** Opens accounts with {@code cents} on each, in one transaction; existing accounts stay as they are. */
+    @Override
     public void openAccounts(java.util.List<String> userIds, long cents) throws SQLException {
         try (Connection c = db.getConnection();
              PreparedStatement insert = c.prepareStatement("insert into " + S + ".account (user_id, initial_cents, balance_cents)"
@@ -65,6 +66,7 @@ public final class PaymentService {
      * @return completed, replayed, or refused (insufficient balance, unknown account: nothing written)
      * @throws IllegalArgumentException if {@code requestId} was already used for a different purchase
      */
+    @Override
     public Purchase purchase(String requestId, String userId, String cardType, long amountCents) throws SQLException {
         if (amountCents <= 0) {
             throw new IllegalArgumentException("amountCents must be positive, was " + amountCents);
@@ -109,6 +111,7 @@ public final class PaymentService {
      *
      * @return the new event's id
      */
+    @Override
     public UUID publishAgain(UUID paymentId) throws SQLException {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
