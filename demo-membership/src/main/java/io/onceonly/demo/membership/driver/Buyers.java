@@ -1,5 +1,6 @@
 package io.onceonly.demo.membership.driver;
 
+import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import io.onceonly.demo.membership.payment.PaymentService;
+import io.onceonly.demo.membership.payment.Payments;
 import io.onceonly.demo.membership.payment.Purchase;
 
 /**
@@ -32,9 +33,10 @@ public final class Buyers {
     static final long OPENING_BALANCE = 60_000;
     private static final double RETRY_SHARE = 0.03;
     private static final double RESEND_SHARE = 0.02;
-    private static final int ATTEMPTS = 5;
+    // Retried for about 45 s: long enough for a database or a payment service restart, short enough to end a run that cannot go on.
+    private static final int ATTEMPTS = 30;
 
-    private final PaymentService payments;
+    private final Payments payments;
     private final int events;
     private final int clients;
     private final int rate;
@@ -60,7 +62,7 @@ public final class Buyers {
      * @param rate purchase requests per second over all clients; 0 for as fast as they go
      * @param onCommitted told each payment id right after its transaction committed
      */
-    public Buyers(PaymentService payments, int events, int clients, int rate, long seed, FaultLog faults, Consumer<UUID> onCommitted) {
+    public Buyers(Payments payments, int events, int clients, int rate, long seed, FaultLog faults, Consumer<UUID> onCommitted) {
         this.payments = payments;
         this.events = events;
         this.clients = clients;
@@ -72,7 +74,7 @@ public final class Buyers {
     }
 
     /** Opens the buyers' accounts. */
-    public void openAccounts() throws SQLException {
+    public void openAccounts() throws SQLException, IOException {
         List<String> users = new ArrayList<>();
         for (int i = 0; i < accounts; i++) {
             users.add(user(i));
@@ -138,7 +140,7 @@ public final class Buyers {
         }
     }
 
-    private void buy(int i) throws SQLException, InterruptedException {
+    private void buy(int i) throws SQLException, IOException, InterruptedException {
         Random random = new Random(seed * 1_000_003L + i);
         String requestId = "req-" + i;
         String user = user(random.nextInt(accounts));
@@ -170,26 +172,40 @@ public final class Buyers {
             }
         }
         if (resend && first.outcome() == Purchase.Outcome.COMPLETED && faults.enabled(Fault.BUSINESS_RESEND)) {
-            payments.publishAgain(first.paymentId());
-            resends.incrementAndGet();
-            faults.fired(Fault.BUSINESS_RESEND, 1);
+            if (publishAgain(first.paymentId())) {
+                resends.incrementAndGet();
+                faults.fired(Fault.BUSINESS_RESEND, 1);
+            }
         }
     }
 
     // A failed call (a lost connection, a restarting database) is retried with the same request id,
     // which is exactly what makes the retry safe.
-    private Purchase send(String requestId, String user, int type) throws SQLException, InterruptedException {
+    private Purchase send(String requestId, String user, int type) throws SQLException, IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             requests.incrementAndGet();
             try {
                 return payments.purchase(requestId, user, CARD_TYPES[type], PRICES[type]);
-            } catch (SQLException e) {
+            } catch (SQLException | IOException e) {
                 errors.incrementAndGet();
                 if (attempt == ATTEMPTS) {
                     throw e;
                 }
-                Thread.sleep(100L * attempt);
+                Thread.sleep(Math.min(2_000, 100L * attempt));
             }
+        }
+    }
+
+    // A resend that fails is not retried: the payment's first event is committed, and the fault is a
+    // copy more or less. It counts when it was answered (one that failed late may still have committed:
+    // the dedup stage drops it all the same, and the report's duplicate count is then one short).
+    private boolean publishAgain(UUID paymentId) {
+        try {
+            payments.publishAgain(paymentId);
+            return true;
+        } catch (SQLException | IOException e) {
+            errors.incrementAndGet();
+            return false;
         }
     }
 

@@ -31,17 +31,48 @@ public final class Pipeline implements AutoCloseable {
     private static final Duration ROLE_LOOK = Duration.ofMillis(50);
 
     private final List<StageProcess> connectors;
-    private final StageProcess dedup;
+    private final List<StageProcess> dedups;
 
-    private Pipeline(List<StageProcess> connectors, StageProcess dedup) {
+    private Pipeline(List<StageProcess> connectors, List<StageProcess> dedups) {
         this.connectors = connectors;
-        this.dedup = dedup;
+        this.dedups = dedups;
     }
 
     /**
+     * How many instances of each stage run, and how the connector is set.
+     *
+     * @param connectors connector instances with one configuration (the first active, the others standbys)
+     * @param deliveryGuarantee the connector's {@code delivery.guarantee}
+     * @param dedups dedup app instances (one application id: they share the partitions)
+     * @param connectorOptions further connector options, overriding the pipeline's (for example
+     *     {@code database.url} through a proxy, or {@code slot.lost.recovery})
+     */
+    public record Shape(int connectors, String deliveryGuarantee, int dedups, Map<String, String> connectorOptions) {
+
+        /** The demo's: an exactly-once connector with a hot standby, one dedup app. */
+        public static final Shape DEMO = new Shape(2, "exactly-once", 1, Map.of());
+
+        public Shape {
+            connectorOptions = Map.copyOf(connectorOptions);
+        }
+    }
+
+    /**
+     * The demo's pipeline ({@link Shape#DEMO}).
+     *
      * @param workDir where the stages' logs and the dedup app's state directory go
      */
     public static Pipeline create(Infrastructure infra, Path workDir) {
+        return create(infra, workDir, Shape.DEMO);
+    }
+
+    /**
+     * A pipeline of {@code shape}; with one connector or one dedup app, their logs are named as the
+     * demo names them ({@link #CONNECTOR_LOGS}, {@link #DEDUP_LOG}), else numbered from 1.
+     *
+     * @param workDir where the stages' logs and the dedup apps' state directories go
+     */
+    public static Pipeline create(Infrastructure infra, Path workDir, Shape shape) {
         ConnectorSettings relay = ConnectorSettings.of(infra.jdbcUrl(), infra.user(), infra.password(), infra.bootstrapServers())
                 .with(ConnectorOptions.OUTBOX_TABLE, DemoNames.OUTBOX_TABLE)
                 .with(ConnectorOptions.SLOT_NAME, DemoNames.SLOT)
@@ -51,8 +82,11 @@ public final class Pipeline implements AutoCloseable {
                 .with(ConnectorOptions.TOPIC_PREFIX, DemoNames.TOPIC_PREFIX)
                 .with(ConnectorOptions.DEAD_LETTER_TOPIC, DemoNames.CONNECTOR_DEAD_LETTER)
                 .with(ConnectorOptions.NAME, "once-membership-demo-connector")
-                // Each committed outbox row once on Kafka, also across the crash; the standby takes over in seconds.
-                .with(ConnectorOptions.DELIVERY_GUARANTEE, "exactly-once");
+                // The demo's: each committed outbox row once on Kafka, also across the crash; the standby takes over in seconds.
+                .with(ConnectorOptions.DELIVERY_GUARANTEE, shape.deliveryGuarantee());
+        for (Map.Entry<String, String> option : shape.connectorOptions().entrySet()) {
+            relay = relay.with(option.getKey(), option.getValue());
+        }
 
         Map<String, String> dedup = new LinkedHashMap<>();
         dedup.put("kafka.bootstrap.servers", infra.bootstrapServers());
@@ -60,22 +94,29 @@ public final class Pipeline implements AutoCloseable {
         dedup.put("input.topics", DemoNames.PAYMENT_TOPIC);
         dedup.put("output.mapping", DemoNames.PAYMENT_TOPIC + ":" + DemoNames.CARD_TOPIC);
         dedup.put("dead-letter.topic", DemoNames.DEDUP_DEAD_LETTER);
-        dedup.put("state.dir", workDir.resolve("dedup-state").toAbsolutePath().toString());
-        dedup.put("http.port", Integer.toString(FreePort.next()));
         dedup.put("http.advertised.host", "127.0.0.1");
-        // A stable identity, as a StatefulSet gives each pod: a restarted instance takes over its own
-        // membership at once instead of waiting for the killed one's session (45 s) to time out.
-        dedup.put("kafka.group.instance.id", DemoNames.DEDUP_APPLICATION_ID + "-0");
 
         List<StageProcess> connectors = new ArrayList<>();
-        for (int i = 0; i < CONNECTOR_LOGS.size(); i++) {
+        for (int i = 0; i < shape.connectors(); i++) {
             // The same configuration: only the port of /health and /metrics differs, as on two hosts.
             Map<String, String> options = relay.with(ConnectorOptions.HTTP_PORT, Integer.toString(FreePort.next())).options();
-            connectors.add(new StageProcess("connector-" + (i + 1), OutboxConnectorApp.class.getName(), options,
-                    workDir.resolve(CONNECTOR_LOGS.get(i))));
+            String log = shape.connectors() <= CONNECTOR_LOGS.size() ? CONNECTOR_LOGS.get(i) : "outbox-connector-" + (i + 1) + ".log";
+            connectors.add(new StageProcess("connector-" + (i + 1), OutboxConnectorApp.class.getName(), List.of(), options,
+                    workDir.resolve(log)));
         }
-        return new Pipeline(List.copyOf(connectors),
-                new StageProcess("dedup", DedupApp.class.getName(), dedup, workDir.resolve(DEDUP_LOG)));
+        List<StageProcess> dedups = new ArrayList<>();
+        for (int i = 0; i < shape.dedups(); i++) {
+            Map<String, String> instance = new LinkedHashMap<>(dedup);
+            String suffix = shape.dedups() == 1 ? "" : "-" + (i + 1);
+            instance.put("state.dir", workDir.resolve("dedup-state" + suffix).toAbsolutePath().toString());
+            instance.put("http.port", Integer.toString(FreePort.next()));
+            // A stable identity, as a StatefulSet gives each pod: a restarted instance takes over its own
+            // membership at once instead of waiting for the killed one's session (45 s) to time out.
+            instance.put("kafka.group.instance.id", DemoNames.DEDUP_APPLICATION_ID + "-" + i);
+            String log = shape.dedups() == 1 ? DEDUP_LOG : "dedup-streams" + suffix + ".log";
+            dedups.add(new StageProcess("dedup" + suffix, DedupApp.class.getName(), List.of(), instance, workDir.resolve(log)));
+        }
+        return new Pipeline(List.copyOf(connectors), List.copyOf(dedups));
     }
 
     /**
@@ -84,11 +125,15 @@ public final class Pipeline implements AutoCloseable {
      */
     public void start(Duration timeout) throws InterruptedException {
         connectors.get(0).start();
-        dedup.start();
+        dedups.forEach(StageProcess::start);
         connectors.get(0).awaitHealthy(timeout);
-        connectors.get(1).start();
-        connectors.get(1).awaitHealthy(timeout);
-        dedup.awaitHealthy(timeout);
+        for (StageProcess standby : connectors.subList(1, connectors.size())) {
+            standby.start();
+            standby.awaitHealthy(timeout);
+        }
+        for (StageProcess dedup : dedups) {
+            dedup.awaitHealthy(timeout);
+        }
     }
 
     /** The connector instances, in start order. */
@@ -137,13 +182,19 @@ public final class Pipeline implements AutoCloseable {
         return health != null && "active".equals(health.path("role").asText());
     }
 
+    /** The (first) dedup app instance. */
     public StageProcess dedup() {
-        return dedup;
+        return dedups.get(0);
+    }
+
+    /** The dedup app instances. */
+    public List<StageProcess> dedups() {
+        return dedups;
     }
 
     /**
-     * Stops the stages with SIGTERM: the standby connector, the active one (it saves its position),
-     * then the dedup app (it commits).
+     * Stops the stages with SIGTERM: the standby connectors, the active one (it saves its position),
+     * then the dedup apps (they commit).
      *
      * @return a note when any did not exit with 0, else empty
      */
@@ -157,7 +208,7 @@ public final class Pipeline implements AutoCloseable {
             }
         }
         connectors.stream().filter(c -> !stages.contains(c)).forEach(stages::add);
-        stages.add(dedup);
+        stages.addAll(dedups);
         for (StageProcess stage : stages) {
             try {
                 int exit = stage.stop(Duration.ofSeconds(60));
@@ -174,6 +225,6 @@ public final class Pipeline implements AutoCloseable {
     @Override
     public void close() {
         connectors.forEach(StageProcess::close);
-        dedup.close();
+        dedups.forEach(StageProcess::close);
     }
 }

@@ -18,7 +18,7 @@ import io.onceonly.stack.Await;
 import io.onceonly.stack.ChildJvm;
 
 /**
- * One pipeline stage (the relay or the dedup app) running as its own JVM, exactly as it is
+ * One pipeline stage (the relay, the dedup app, or a service) running as its own JVM, exactly as it is
  * deployed: its runnable main, its options as {@code --name=value} arguments, its {@code /health}.
  * {@link #kill()} is SIGKILL, so a fault is a real crash: no shutdown hook, nothing flushed.
  */
@@ -38,14 +38,15 @@ public final class StageProcess implements AutoCloseable {
     private int starts;
 
     /**
+     * @param leadingArgs arguments before the options, for example the service a jar runs
      * @param options the stage's options; {@code http.port} must be among them (health is read there)
      */
-    public StageProcess(String name, String mainClass, Map<String, String> options, Path log) {
+    public StageProcess(String name, String mainClass, List<String> leadingArgs, Map<String, String> options, Path log) {
         this.name = name;
         this.mainClass = mainClass;
         this.httpPort = Integer.parseInt(options.get("http.port"));
         this.log = log;
-        List<String> list = new ArrayList<>();
+        List<String> list = new ArrayList<>(leadingArgs);
         options.forEach((option, value) -> list.add("--" + option + "=" + value));
         this.args = List.copyOf(list);
     }
@@ -107,6 +108,15 @@ public final class StageProcess implements AutoCloseable {
      */
     public synchronized int stop(Duration timeout) {
         return process.terminate(timeout);
+    }
+
+    /**
+     * Waits for the stage to exit by itself.
+     *
+     * @return its exit code, or null when it still runs after {@code timeout}
+     */
+    public synchronized Integer awaitExit(Duration timeout) {
+        return process.awaitExit(timeout);
     }
 
     /** How often the stage was started. */

@@ -69,7 +69,7 @@ public final class LatencyRecorder {
     }
 
     /** The nearest-rank {@code q} quantile of a sorted, non-empty array. */
-    static long quantile(long[] sorted, double q) {
+    public static long quantile(long[] sorted, double q) {
         int index = (int) Math.ceil(q * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
