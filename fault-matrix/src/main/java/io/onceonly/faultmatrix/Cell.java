@@ -22,7 +22,11 @@ public enum Cell {
     LEADER_KILL("SIGKILL of the broker leading the payment topic's partition 0, restarted 10 s later", 1),
     ROLLING_RESTART("rolling restart of all three brokers (SIGTERM, start, wait until in sync, next)", 1),
     POSTGRES_RESTART("PostgreSQL immediate shutdown (SIGQUIT, no checkpoint) and restart", 1),
-    SLOT_DROP("replication slot dropped under the relay: it stops loudly, restarts with slot.lost.recovery=resend-table", 1);
+    SLOT_DROP("replication slot dropped under the relay: it stops loudly (exit 1); the operator starts it once with"
+            + " slot.lost.recovery=resend-table", 1),
+    NETWORK_CUT_KAFKA("network between the relay and Kafka cut for 20 s", 1),
+    NETWORK_CUT_POSTGRES("network between the relay and PostgreSQL cut for 20 s", 1),
+    ALL("every fault above in one run, one after another at random moments (relay with a standby)", 2);
 
     private final String description;
     private final int connectors;
@@ -42,10 +46,19 @@ public enum Cell {
         return description;
     }
 
-    /** The pipeline the cell runs: its connectors at the deployment default (at-least-once), two dedup instances. */
-    Pipeline.Shape shape() {
-        Map<String, String> options = this == SLOT_DROP ? Map.of("slot.lost.recovery", "resend-table") : Map.of();
-        return new Pipeline.Shape(connectors, "at-least-once", 2, options);
+    /** Whether the connector reaches Kafka and PostgreSQL through {@link RelayProxies} in this cell. */
+    boolean proxied() {
+        return this == NETWORK_CUT_KAFKA || this == NETWORK_CUT_POSTGRES || this == ALL;
+    }
+
+    /**
+     * The pipeline the cell runs: its connectors at the deployment default (at-least-once), two
+     * dedup instances.
+     *
+     * @param connectorOptions routing through proxies, for the cells that cut the network
+     */
+    Pipeline.Shape shape(Map<String, String> connectorOptions) {
+        return new Pipeline.Shape(connectors, "at-least-once", 2, connectorOptions);
     }
 
     /**

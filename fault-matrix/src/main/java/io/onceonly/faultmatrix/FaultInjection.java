@@ -9,7 +9,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -33,12 +38,22 @@ final class FaultInjection {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    private static final Duration CUT = Duration.ofSeconds(20);
+
     private final Servers servers;
     private final Deployment deployment;
+    private final RelayProxies proxies;
+    private final Random random;
 
-    FaultInjection(Servers servers, Deployment deployment) {
+    /**
+     * @param proxies the connector's proxies, for the cells that cut its network; else null
+     * @param random when the faults of {@link Cell#ALL} happen, and in which order
+     */
+    FaultInjection(Servers servers, Deployment deployment, RelayProxies proxies, Random random) {
         this.servers = servers;
         this.deployment = deployment;
+        this.proxies = proxies;
+        this.random = random;
     }
 
     String inject(Cell cell) throws Exception {
@@ -107,15 +122,47 @@ final class FaultInjection {
                 servers.postgres().start();
                 yield "immediate shutdown, started again at once";
             }
+            case NETWORK_CUT_KAFKA -> {
+                proxies.cutKafka();
+                Thread.sleep(CUT.toMillis());
+                proxies.restoreKafka();
+                yield "every connection of the relay to Kafka stalled for " + CUT.toSeconds() + " s, then flowed again";
+            }
+            case NETWORK_CUT_POSTGRES -> {
+                proxies.cutPostgres();
+                Thread.sleep(CUT.toMillis());
+                proxies.restorePostgres();
+                yield "every connection of the relay to PostgreSQL stalled for " + CUT.toSeconds() + " s, then flowed again";
+            }
+            case ALL -> {
+                List<Cell> faults = new ArrayList<>(EnumSet.complementOf(EnumSet.of(Cell.ALL, Cell.RELAY_KILL)));
+                Collections.shuffle(faults, random);
+                StringBuilder story = new StringBuilder();
+                for (Cell fault : faults) {
+                    Thread.sleep(1_000 + random.nextInt(4_000));
+                    story.append(story.length() == 0 ? "" : "; ").append(fault.id()).append(": ").append(inject(fault));
+                }
+                yield story.toString();
+            }
             case SLOT_DROP -> {
                 StageProcess relay = pipeline.activeConnector(WAIT);
                 dropSlot();
                 Integer exit = relay.awaitExit(WAIT);
                 relay.close();
-                relay.start();
+                // The operator's one start with the recovery; a standby that took the free slot over found the
+                // saved position gone as well and stopped: it starts again as it was.
+                relay.startWith(Map.of("slot.lost.recovery", "resend-table"));
                 relay.awaitHealthy(WAIT);
+                StringBuilder others = new StringBuilder();
+                for (StageProcess other : pipeline.connectors()) {
+                    if (other != relay && other.awaitExit(Duration.ZERO) != null) {
+                        other.start();
+                        other.awaitHealthy(WAIT);
+                        others.append("; ").append(other.name()).append(" had stopped too and was started again");
+                    }
+                }
                 yield "slot dropped; " + relay.name() + (exit == null ? " did not stop within " + WAIT.toSeconds() + " s (killed)"
-                        : " stopped with exit code " + exit) + "; restarted, it recovered with slot.lost.recovery=resend-table";
+                        : " stopped with exit code " + exit) + ", started once with slot.lost.recovery=resend-table" + others;
             }
         };
     }

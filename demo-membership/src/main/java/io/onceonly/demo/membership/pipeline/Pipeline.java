@@ -83,10 +83,8 @@ public final class Pipeline implements AutoCloseable {
                 .with(ConnectorOptions.DEAD_LETTER_TOPIC, DemoNames.CONNECTOR_DEAD_LETTER)
                 .with(ConnectorOptions.NAME, "once-membership-demo-connector")
                 // The demo's: each committed outbox row once on Kafka, also across the crash; the standby takes over in seconds.
-                .with(ConnectorOptions.DELIVERY_GUARANTEE, shape.deliveryGuarantee());
-        for (Map.Entry<String, String> option : shape.connectorOptions().entrySet()) {
-            relay = relay.with(option.getKey(), option.getValue());
-        }
+                .with(ConnectorOptions.DELIVERY_GUARANTEE, shape.deliveryGuarantee())
+                .withAll(shape.connectorOptions());
 
         Map<String, String> dedup = new LinkedHashMap<>();
         dedup.put("kafka.bootstrap.servers", infra.bootstrapServers());

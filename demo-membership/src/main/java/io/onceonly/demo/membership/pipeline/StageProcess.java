@@ -31,7 +31,8 @@ public final class StageProcess implements AutoCloseable {
 
     private final String name;
     private final String mainClass;
-    private final List<String> args;
+    private final List<String> leadingArgs;
+    private final Map<String, String> options;
     private final int httpPort;
     private final Path log;
     private ChildJvm process;
@@ -46,13 +47,24 @@ public final class StageProcess implements AutoCloseable {
         this.mainClass = mainClass;
         this.httpPort = Integer.parseInt(options.get("http.port"));
         this.log = log;
-        List<String> list = new ArrayList<>(leadingArgs);
-        options.forEach((option, value) -> list.add("--" + option + "=" + value));
-        this.args = List.copyOf(list);
+        this.leadingArgs = List.copyOf(leadingArgs);
+        this.options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));
     }
 
     /** Starts the stage (again, after a kill), without waiting for it to be healthy. */
     public synchronized StageProcess start() {
+        return startWith(Map.of());
+    }
+
+    /**
+     * Starts the stage with some options changed for this run only, as an operator restarts a
+     * process with a recovery option (for example {@code slot.lost.recovery=resend-table}).
+     */
+    public synchronized StageProcess startWith(Map<String, String> changed) {
+        Map<String, String> run = new java.util.LinkedHashMap<>(options);
+        run.putAll(changed);
+        List<String> args = new ArrayList<>(leadingArgs);
+        run.forEach((option, value) -> args.add("--" + option + "=" + value));
         starts++;
         process = ChildJvm.start(name + "-" + starts, mainClass, JVM_OPTIONS, args, Map.of(), log);
         return this;

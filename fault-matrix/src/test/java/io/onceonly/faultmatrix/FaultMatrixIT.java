@@ -1,0 +1,45 @@
+package io.onceonly.faultmatrix;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The matrix with a few thousand purchases per cell: every verdict must hold (no loss, no double
+ * effect, every payment its card). Timings are reported, never asserted.
+ *
+ * <p>By default the suite runs {@code all} (every fault of the single cells, one after another in
+ * one run) and {@code relay-kill} (the one fault {@code all} leaves out: it runs a standby), which
+ * keeps the module near four minutes; {@code -Dfault-matrix.cells=every} runs each cell on its own
+ * as well (about 15 minutes on two cores).
+ */
+class FaultMatrixIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyVerdictHolds() throws Exception {
+        String cells = System.getProperty("fault-matrix.cells", "relay-kill,all");
+        if (cells.equals("every")) {
+            cells = "all";
+        }
+        MatrixOptions options = MatrixOptions.parse(new String[] {"--events=2500", "--rate=400", "--cells=" + cells, "--out=" + dir});
+        List<CellResult> results = FaultMatrix.run(options, System.out);
+        assertThat(results).extracting(CellResult::cell).containsExactlyElementsOf(options.cells().stream().map(Cell::id).toList());
+        for (CellResult r : results) {
+            assertThat(r.holds()).as("%s: %s", r.cell(), MatrixReport.details(List.of(r))).isTrue();
+            assertThat(r.lostOnKafka() + r.lostEffects()).as(r.cell() + " lost").isZero();
+            assertThat(r.doubleEffects()).as(r.cell() + " double effects").isZero();
+            assertThat(r.payments()).as(r.cell() + " payments").isPositive();
+        }
+        assertThat(Files.readString(dir.resolve("results.md"))).contains("| relay-kill |");
+        assertThat(dir.resolve("results.json")).exists();
+        assertThat(dir.resolve("relay-kill").resolve("latency.svg")).exists();
+    }
+}
