@@ -245,12 +245,18 @@ public final class OutboxConnector implements AutoCloseable {
 
     // Only the active instance purges, and only while its engine runs; the proof itself is the slot's (OutboxRetention).
     private void purge() {
-        if (purging()) {
-            retention.runOnce(this::purging);
+        if (!mayPurge()) {
+            return;
+        }
+        try {
+            retention.runOnce(this::mayPurge);
+        } catch (RuntimeException e) {
+            // An exception would end the schedule without a word; the next look tries again.
+            LOG.warn("outbox retention look failed: {}", e.toString());
         }
     }
 
-    private boolean purging() {
+    private boolean mayPurge() {
         return !closing && !finished.isDone() && running && role.current() == Role.ACTIVE;
     }
 
