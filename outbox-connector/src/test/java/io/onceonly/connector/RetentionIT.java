@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import io.onceonly.connector.config.ConnectorOptions;
 import io.onceonly.connector.retention.OutboxPurge;
 import io.onceonly.connector.retention.RelayedWatermark;
+import io.onceonly.connector.standby.Role;
 import io.onceonly.contracts.wire.EventMetadata;
 import io.onceonly.stack.Await;
 import io.onceonly.stack.KafkaBroker;
@@ -76,6 +77,16 @@ class RetentionIT {
                     () -> connector.registry().scrape().contains("once_connector_outbox_rows_estimate "));
             assertThat(connector.registry().scrape()).contains("once_connector_retention_rows_deleted_total 40.0");
 
+            // A standby (same configuration, the slot held by the active one) checks the grant but never looks.
+            try (OutboxConnector standby = start(stack, "retention_it", "public.outbox_ret")) {
+                assertThat(standby.role()).isEqualTo(Role.STANDBY);
+                insert(pg, "outbox_ret", "ret", "old-again-", 5, Duration.ofHours(2));
+                Await.until("purged by the active instance", Duration.ofSeconds(60),
+                        () -> count(pg, "outbox_ret", "biz_id like 'old-again-%'") == 0);
+                assertThat(retention(standby).get("lastRunAt")).isNull();
+                assertThat(standby.retention().deletedCount()).isZero();
+            }
+
             whileKafkaIsDown(stack, () -> {
                 insert(pg, "outbox_ret", "ret", "unrelayed-", 20, Duration.ofHours(2));
                 looksAfterNow(connector);
@@ -83,8 +94,8 @@ class RetentionIT {
             });
             Await.until("relayed once Kafka is back, then purged", Duration.ofSeconds(120),
                     () -> count(pg, "outbox_ret", "biz_id like 'unrelayed-%'") == 0, () -> connector.health().details().get("retention"));
-            Set<String> relayed = bizIds(stack, "outbox.ret", 70);
-            assertThat(relayed).as("every row on Kafka, and nothing made of the deletes").hasSize(70)
+            Set<String> relayed = bizIds(stack, "outbox.ret", 75);
+            assertThat(relayed).as("every row on Kafka, and nothing made of the deletes").hasSize(75)
                     .allMatch(id -> id.startsWith("old-") || id.startsWith("young-") || id.startsWith("unrelayed-"));
             assertThat(count(pg, "outbox_ret", "true")).isEqualTo(10);
             assertThat(TopicReader.read(stack.kafka(), DEAD_LETTERS, 1, Duration.ofSeconds(3), Duration.ZERO)).as("dead letters")
