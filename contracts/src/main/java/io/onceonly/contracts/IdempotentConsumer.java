@@ -75,8 +75,9 @@ public final class IdempotentConsumer {
     }
 
     /**
-     * Deletes claims older than {@code age}, of every consumer. Keep {@code age} longer than the
-     * longest time a duplicate can arrive after its original (at least the dedup retention).
+     * Deletes claims older than {@code age}, of every consumer, in one statement. Keep {@code age} longer than the
+     * longest time a duplicate can arrive after its original (at least the dedup retention). On a large table prefer
+     * {@link ProcessedMessagePurge}, which deletes in short batches and checks the age against the dedup retention.
      *
      * @return the number of claims deleted
      */

@@ -42,6 +42,7 @@ import io.onceonly.connector.relay.Relay;
 import io.onceonly.connector.relay.RelayFencedException;
 import io.onceonly.connector.relay.TransactionCapacity;
 import io.onceonly.connector.relay.RelayMetrics;
+import io.onceonly.connector.retention.OutboxRetention;
 import io.onceonly.connector.routing.OutboxRouter;
 import io.onceonly.connector.source.EngineProperties;
 import io.onceonly.connector.source.ReplicationSlot;
@@ -80,6 +81,10 @@ public final class OutboxConnector implements AutoCloseable {
 
     private final ConnectorRole role = new ConnectorRole(registry, Clock.systemUTC());
     private final SlotHealth slotHealth;
+    // Null when outbox.retention is not set. Its looks run on a thread of their own: a long purge must not delay the
+    // looks at the slot.
+    private final OutboxRetention retention;
+    private final ScheduledExecutorService purging;
     // Runs the standby's look at the slot, then the active instance's look for another reader.
     private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "once-outbox-standby");
@@ -102,6 +107,12 @@ public final class OutboxConnector implements AutoCloseable {
     public OutboxConnector(ConnectorConfig config) {
         this.config = config;
         this.slotHealth = new SlotHealth(registry, config.slotName(), config.slotRetainedWalWarnBytes());
+        this.retention = config.retention().isPresent() ? new OutboxRetention(config, registry) : null;
+        this.purging = retention == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "once-outbox-retention");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -224,6 +235,29 @@ public final class OutboxConnector implements AutoCloseable {
         // a healthy instance, while a woken zombie only stops a few seconds later.
         OtherReader other = new OtherReader(Duration.ofMillis(config.offsetFlushIntervalMs() + poll + 4_000));
         watch.scheduleWithFixedDelay(() -> lookForOtherReader(other), poll, poll, TimeUnit.MILLISECONDS);
+        if (retention != null) {
+            long period = config.retentionPeriodMs();
+            purging.scheduleWithFixedDelay(this::purge, period, period, TimeUnit.MILLISECONDS);
+            LOG.info("outbox retention on: rows of {} older than {} are deleted once relayed, looked for every {} ms", config.outboxTable(),
+                    config.retention().get(), period);
+        }
+    }
+
+    // Only the active instance purges, and only while its engine runs; the proof itself is the slot's (OutboxRetention).
+    private void purge() {
+        if (!mayPurge()) {
+            return;
+        }
+        try {
+            retention.runOnce(this::mayPurge);
+        } catch (RuntimeException e) {
+            // An exception would end the schedule without a word; the next look tries again.
+            LOG.warn("outbox retention look failed: {}", e.toString());
+        }
+    }
+
+    private boolean mayPurge() {
+        return !closing && !finished.isDone() && running && role.current() == Role.ACTIVE;
     }
 
     // False when the walsender cannot be ended: the standby keeps waiting (the server ends it at wal_sender_timeout).
@@ -422,6 +456,9 @@ public final class OutboxConnector implements AutoCloseable {
             details.put("transactionsAborted", metrics.transactionsAbortedCount());
         }
         details.put("slot", slotHealth.details());
+        if (retention != null) {
+            details.put("retention", retention.details());
+        }
         // A standby does its work by waiting: it is healthy as long as it can take over.
         return new HealthReport(waiting || running && read && relay.producerHealthy() && blockage == null
                 && !finished.isCompletedExceptionally(), slotHealth.degraded(), details);
@@ -435,6 +472,11 @@ public final class OutboxConnector implements AutoCloseable {
     /** All of this instance's meters, as {@code /metrics} shows them. */
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    /** The outbox retention, or null when {@code outbox.retention} is not set. */
+    public OutboxRetention retention() {
+        return retention;
     }
 
     /** The HTTP port of /health and /metrics, or -1 when off. */
@@ -469,10 +511,20 @@ public final class OutboxConnector implements AutoCloseable {
             closing = true;
         }
         watch.shutdownNow();
+        if (purging != null) {
+            purging.shutdownNow();
+        }
         try {
             watch.awaitTermination(5, TimeUnit.SECONDS);
+            // A batch is short; closing its connection under it would only roll it back.
+            if (purging != null) {
+                purging.awaitTermination(2, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (retention != null) {
+            retention.close();
         }
         if (slot != null) {
             slot.close();

@@ -1,5 +1,6 @@
 package io.onceonly.connector.config;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +49,7 @@ public final class ConnectorConfig {
         }
         checkProducer();
         checkGuarantee();
+        checkRetention();
         new DebeziumOverrides(this.debezium).requireSafe();
     }
 
@@ -99,6 +101,14 @@ public final class ConnectorConfig {
                     + ConnectorOptions.DELIVERY_GUARANTEE + "=" + ConnectorOptions.EXACTLY_ONCE + ": the position is written"
                     + " in the same Kafka transaction as the records; set offset.storage=kafka or delivery.guarantee="
                     + ConnectorOptions.AT_LEAST_ONCE);
+        }
+    }
+
+    private void checkRetention() {
+        if (retention().isPresent() && optional(ConnectorOptions.COLUMN_CREATED_AT).isEmpty()) {
+            throw new ConfigException(ConnectorOptions.OUTBOX_RETENTION, options.getString(ConnectorOptions.OUTBOX_RETENTION),
+                    "needs " + ConnectorOptions.COLUMN_CREATED_AT + ": rows are purged by their creation time; name the"
+                            + " table's creation-time column, or set " + ConnectorOptions.OUTBOX_RETENTION + " empty to keep every row");
         }
     }
 
@@ -173,6 +183,21 @@ public final class ConnectorConfig {
                 options.getString(ConnectorOptions.COLUMN_PAYLOAD),
                 optional(ConnectorOptions.COLUMN_HEADERS),
                 optional(ConnectorOptions.COLUMN_CREATED_AT));
+    }
+
+    /** How old a relayed outbox row must be before it is deleted; empty when rows are kept. */
+    public Optional<Duration> retention() {
+        return RetentionDuration.parse(ConnectorOptions.OUTBOX_RETENTION, options.getString(ConnectorOptions.OUTBOX_RETENTION));
+    }
+
+    /** How often the active instance looks for outbox rows to delete, in milliseconds. */
+    public long retentionPeriodMs() {
+        return options.getLong(ConnectorOptions.OUTBOX_RETENTION_PERIOD_MS);
+    }
+
+    /** Outbox rows deleted per transaction. */
+    public int retentionBatchSize() {
+        return options.getInt(ConnectorOptions.OUTBOX_RETENTION_BATCH_SIZE);
     }
 
     public String topicPrefix() {

@@ -30,6 +30,9 @@ public final class ConnectorOptions {
     public static final String COLUMN_PAYLOAD = "outbox.column.payload";
     public static final String COLUMN_HEADERS = "outbox.column.headers";
     public static final String COLUMN_CREATED_AT = "outbox.column.created-at";
+    public static final String OUTBOX_RETENTION = "outbox.retention";
+    public static final String OUTBOX_RETENTION_PERIOD_MS = "outbox.retention.period.ms";
+    public static final String OUTBOX_RETENTION_BATCH_SIZE = "outbox.retention.batch.size";
     public static final String TOPIC_PREFIX = "topic.prefix";
     public static final String DEAD_LETTER_TOPIC = "dead-letter.topic";
     public static final String DEAD_LETTER_MAX_REQUEST_SIZE = "dead-letter.max.request.size";
@@ -107,6 +110,18 @@ public final class ConnectorOptions {
                     "Column of extra headers (a JSON object of strings); empty when the table has none.")
             .define(COLUMN_CREATED_AT, Type.STRING, "created_at", Importance.LOW,
                     "Column of the creation time (header once-created-at); empty to use the commit time.")
+            .define(OUTBOX_RETENTION, Type.STRING, "", RetentionDuration.INSTANCE, Importance.MEDIUM,
+                    "Delete outbox rows whose creation time is older than this (an ISO-8601 duration such as P7D or PT12H)"
+                            + " and that the relay has confirmed to the replication slot; empty keeps every row. Only the"
+                            + " active instance deletes, in batches. Needs DELETE on the outbox table and an index on the"
+                            + " created-at column (both checked at start).")
+            .define(OUTBOX_RETENTION_PERIOD_MS, Type.LONG, 60_000L, Range.between(100, 86_400_000), Importance.LOW,
+                    "How often the active instance looks for outbox rows to delete when outbox.retention is set; a look"
+                            + " deletes batch after batch until none is left. A look proves relayed what the slot confirmed"
+                            + " since the look before, so an old row goes at the second look after its relay at the earliest.")
+            .define(OUTBOX_RETENTION_BATCH_SIZE, Type.INT, 1_000, Range.between(1, 100_000), Importance.LOW,
+                    "Rows deleted per transaction when outbox.retention is set: a batch locks only its own rows, and only"
+                            + " until it commits; writers never wait for it.")
             .define(TOPIC_PREFIX, Type.STRING, OutboxTopics.DEFAULT_PREFIX, NameRule.TOPIC, Importance.HIGH,
                     "Prefix of the topics events go to: prefix + aggregate type.")
             .define(DEAD_LETTER_TOPIC, Type.STRING, OutboxTopics.CONNECTOR_DEAD_LETTER, NameRule.TOPIC, Importance.HIGH,

@@ -18,13 +18,14 @@ import org.slf4j.LoggerFactory;
 
 import io.onceonly.connector.config.ConnectorConfig;
 import io.onceonly.connector.config.ConnectorOptions;
+import io.onceonly.connector.retention.OutboxRetention;
 
 /**
  * Checks and prepares the source database before Debezium starts, so that a wrong setting fails
  * with a sentence naming the option instead of deep inside the engine: logical WAL, the outbox
- * table and its mapped columns, the heartbeat table, and the publication. A database that is not
- * reachable yet (starting, restarting, out of connections) is waited for, up to
- * {@code database.start.timeout.ms}.
+ * table and its mapped columns, the heartbeat table, the publication, and what {@code outbox.retention}
+ * needs when it is set. A database that is not reachable yet (starting, restarting, out of
+ * connections) is waited for, up to {@code database.start.timeout.ms}.
  */
 public final class SourceDatabase {
 
@@ -98,6 +99,10 @@ public final class SourceDatabase {
             c.setAutoCommit(true);
             requireLogicalWal(c);
             requireColumns(c);
+            // Before anything is created: a start refused for want of a grant leaves nothing behind.
+            if (config.retention().isPresent()) {
+                OutboxRetention.requireUsable(c, config);
+            }
             if (config.heartbeatTable().isPresent()) {
                 createHeartbeatTable(c, config.heartbeatTable().get());
             }

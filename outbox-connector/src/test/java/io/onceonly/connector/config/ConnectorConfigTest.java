@@ -205,4 +205,50 @@ class ConnectorConfigTest {
         assertThatThrownBy(() -> config(own)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("kafka.transactional.id").hasMessageContaining("name.relay");
     }
+    @Test
+    void retentionIsOffByDefaultAndTakesAnIsoDuration() {
+        ConnectorConfig defaults = config(minimal());
+        assertThat(defaults.retention()).isEmpty();
+        assertThat(defaults.retentionPeriodMs()).isEqualTo(60_000L);
+        assertThat(defaults.retentionBatchSize()).isEqualTo(1_000);
+
+        Map<String, String> options = minimal();
+        options.put("outbox.retention", "P7D");
+        options.put("outbox.retention.period.ms", "5000");
+        options.put("outbox.retention.batch.size", "200");
+        ConnectorConfig config = config(options);
+        assertThat(config.retention()).contains(java.time.Duration.ofDays(7));
+        assertThat(config.retentionPeriodMs()).isEqualTo(5_000L);
+        assertThat(config.retentionBatchSize()).isEqualTo(200);
+
+        Map<String, String> hours = minimal();
+        hours.put("outbox.retention", " PT12H ");
+        assertThat(config(hours).retention()).contains(java.time.Duration.ofHours(12));
+    }
+
+    @Test
+    void aBadRetentionIsRefusedNamingTheOptionAndTheFix() {
+        assertRetentionRefused("outbox.retention", "7 days", "outbox.retention", "ISO-8601 duration such as P7D", "empty to keep every row");
+        assertRetentionRefused("outbox.retention", "P7", "outbox.retention", "ISO-8601");
+        assertRetentionRefused("outbox.retention", "PT0S", "outbox.retention", "longer than zero");
+        assertRetentionRefused("outbox.retention", "-P1D", "outbox.retention", "longer than zero");
+        assertRetentionRefused("outbox.retention.batch.size", "0", "outbox.retention.batch.size");
+        assertRetentionRefused("outbox.retention.period.ms", "10", "outbox.retention.period.ms");
+
+        Map<String, String> noCreatedAt = minimal();
+        noCreatedAt.put("outbox.retention", "P7D");
+        noCreatedAt.put("outbox.column.created-at", "");
+        assertThatThrownBy(() -> config(noCreatedAt)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("outbox.retention").hasMessageContaining("needs outbox.column.created-at")
+                .hasMessageContaining("set outbox.retention empty");
+        noCreatedAt.put("outbox.retention", "");
+        assertThat(config(noCreatedAt).retention()).as("off: no created-at column needed").isEmpty();
+    }
+
+    private static void assertRetentionRefused(String option, String value, String... words) {
+        Map<String, String> options = minimal();
+        options.put(option, value);
+        assertThatThrownBy(() -> config(options)).as("%s=%s", option, value).isInstanceOf(ConfigException.class)
+                .hasMessageContainingAll(words);
+    }
 }
