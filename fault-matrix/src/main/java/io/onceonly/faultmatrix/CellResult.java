@@ -24,6 +24,9 @@ import io.onceonly.demo.membership.report.Check;
  * @param lostEffects payments without a card
  * @param doubleEffects payments with two or more cards
  * @param faultAtSeconds when the fault began, seconds after the measured load started
+ * @param p50BeforeFaultMs median payment-to-card latency of the payments before the fault: "normal" is three times
+ *     this, at least a second (when the pipeline did not keep up with the offered rate before the fault, it is large
+ *     and the catch-up time says little)
  * @param caughtUpSeconds from the fault's start to the last card delayed beyond normal; -1 if never caught up
  * @param p99DuringFaultMs p99 payment-to-card latency of payments made between the fault and the catch-up
  * @param p50Ms median payment-to-card latency over the measured load
@@ -34,7 +37,8 @@ import io.onceonly.demo.membership.report.Check;
  */
 public record CellResult(String cell, String fault, String happened, long offered, long payments, long cards,
                          long clientRetries, long businessResends, long relayResent, long dedupDropped, long cardClaimRefused,
-                         long lostOnKafka, long lostEffects, long doubleEffects, double faultAtSeconds, double caughtUpSeconds,
+                         long lostOnKafka, long lostEffects, long doubleEffects, double faultAtSeconds, double p50BeforeFaultMs,
+                         double caughtUpSeconds,
                          double p99DuringFaultMs, double p50Ms, double p99Ms, double seconds, List<Check> checks, List<String> notes) {
 
     public CellResult {

@@ -135,7 +135,7 @@ final class CellRun {
                     ledger.cards(), duplicates.count(Fault.CLIENT_RETRY), buyers.resends(),
                     relayed - topics.eventIds(DemoNames.PAYMENT_TOPIC), topics.records(DemoNames.DUPLICATES_TOPIC), cardClaimRefused,
                     lostOnKafka, ledger.paymentsWithoutCard(), ledger.secondCards(), (faultAt - start) / 1000.0,
-                    drained ? (caughtUp - faultAt) / 1000.0 : -1, LatencySamples.quantile(during, 0.99),
+                    LatencySamples.quantile(before, 0.50), drained ? (caughtUp - faultAt) / 1000.0 : -1, LatencySamples.quantile(during, 0.99),
                     LatencySamples.quantile(all, 0.50), LatencySamples.quantile(all, 0.99), (drainedAt - start) / 1000.0, checks, notes);
             MatrixReport.writeChart(dir.resolve("latency.svg"), latency.chartSince(start), cell.id(), faultAt - start);
             return result;

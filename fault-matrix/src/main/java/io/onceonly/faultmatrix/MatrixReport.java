@@ -35,14 +35,14 @@ final class MatrixReport {
     static String table(List<CellResult> results) {
         StringBuilder md = new StringBuilder();
         md.append("| cell | offered | payments | cards | retries / resends | relay resent | dedup dropped | card claims refused"
-                + " | lost | double effects | fault at | caught up after | p99 during fault | p50 / p99 | verdict |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                + " | lost | double effects | fault at | p50 before | caught up after | p99 during fault | p50 / p99 | verdict |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (CellResult r : results) {
-            md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d / %,d | %,d | %,d | %,d | %,d | %,d | %.1f s | %s | %,.0f ms"
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d / %,d | %,d | %,d | %,d | %,d | %,d | %.1f s | %,.0f ms | %s | %,.0f ms"
                             + " | %,.0f / %,.0f ms | %s |%n",
                     r.cell(), r.offered(), r.payments(), r.cards(), r.clientRetries(), r.businessResends(), r.relayResent(),
                     r.dedupDropped(), r.cardClaimRefused(), r.lostOnKafka() + r.lostEffects(), r.doubleEffects(), r.faultAtSeconds(),
-                    r.caughtUpSeconds() < 0 ? "never" : String.format(Locale.ROOT, "%.1f s", r.caughtUpSeconds()),
+                    r.p50BeforeFaultMs(), r.caughtUpSeconds() < 0 ? "never" : String.format(Locale.ROOT, "%.1f s", r.caughtUpSeconds()),
                     r.p99DuringFaultMs(), r.p50Ms(), r.p99Ms(), r.holds() ? "HOLDS" : "FAILS"));
         }
         return md.toString();
