@@ -23,6 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.onceonly.demo.membership.services.ServiceDatabase;
 import io.onceonly.runtime.AppOptions;
 import io.onceonly.runtime.AppRunner;
+import io.onceonly.runtime.BindAddress;
 import io.onceonly.runtime.HealthReport;
 import io.onceonly.runtime.KafkaCluster;
 import io.onceonly.runtime.OpsServer;
@@ -38,11 +39,11 @@ public final class CardIssuingApp {
     static final String HTTP_PORT = "http.port";
     static final String KAFKA_PREFIX = "kafka.";
 
-    private static final ConfigDef OPTIONS = ServiceDatabase.define(new ConfigDef(), "card")
+    private static final ConfigDef OPTIONS = BindAddress.define(ServiceDatabase.define(new ConfigDef(), "card")
             .define(TOPIC, Type.STRING, "deduped.payment", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "The deduplicated topic of PaymentCompleted events (the dedup app's output for the payment topic).")
             .define(HTTP_PORT, Type.INT, 8086, Range.between(0, 65_535), Importance.MEDIUM,
-                    "Port of /health and /metrics; 0 picks a free port.");
+                    "Port of /health and /metrics; 0 picks a free port."));
 
     private static final List<String[]> PASS_THROUGH = List.<String[]>of(new String[] {"kafka.*",
             "consumer settings, for example `kafka.bootstrap.servers` (required), `kafka.security.protocol`; the group,"
@@ -99,13 +100,13 @@ public final class CardIssuingApp {
         FunctionCounter.builder("once.demo.cards.deliveries", cards, CardIssuingService::delivered).register(registry);
         FunctionCounter.builder("once.demo.cards.claim.refused", cards, CardIssuingService::claimRefused)
                 .description("redelivered payments whose card was already issued").register(registry);
-        OpsServer ops = OpsServer.start(config.getInt(HTTP_PORT), () -> {
+        OpsServer ops = OpsServer.start(config.getString(BindAddress.OPTION), config.getInt(HTTP_PORT), () -> {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("consumer", cards.isRunning() ? "RUNNING" : "STOPPED");
             details.put("cardsIssued", cards.issued());
             details.put("claimRefused", cards.claimRefused());
             return new HealthReport(cards.isRunning(), details);
-        }, registry, Map.of());
+        }, registry, List.of());
         LOG.info("card service started: topic {}, HTTP on port {}", config.getString(TOPIC), ops.port());
         return new AppRunner.Running() {
             @Override
