@@ -9,20 +9,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.onceonly.testkit.RandomInputs;
 
 /**
  * Whatever a client sends, the ops server answers 2xx or 4xx (JSON for its own errors) or closes
  * the connection: never a 5xx, an exception escaping a handler, or a stack trace in a body.
+ * Inputs are seeded random ({@link RandomInputs}).
  */
 class OpsServerPropertiesTest {
 
@@ -41,74 +39,74 @@ class OpsServerPropertiesTest {
 
     private static OpsServer server;
 
-    @BeforeContainer
+    private final RandomInputs inputs = new RandomInputs();
+
+    @BeforeAll
     static void start() {
         server = OpsServer.start("127.0.0.1", 0, () -> new HealthReport(true, Map.of()), REGISTRY, List.of(ITEMS));
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() {
         server.close();
     }
 
-    @Property(tries = 1000)
-    void theRouterAnswersEveryParsableTarget2xxOr4xx(@ForAll("methods") String method, @ForAll("targets") String target) {
-        URI uri;
-        try {
-            uri = new URI(target);
-        } catch (URISyntaxException e) {
-            // The JDK answers these 400 itself before any handler (see the wire property below).
-            return;
-        }
-        FakeExchange exchange = new FakeExchange(method, uri);
+    @Test
+    void theRouterAnswersEveryParsableTarget2xxOr4xx() {
+        inputs.forAll(1000, this::method, this::target, (method, target) -> {
+            URI uri;
+            try {
+                uri = new URI(target);
+            } catch (URISyntaxException e) {
+                // The JDK answers these 400 itself before any handler (see the wire property below).
+                return;
+            }
+            FakeExchange exchange = new FakeExchange(method, uri);
 
-        ROUTER.handle(exchange);
+            ROUTER.handle(exchange);
 
-        assertThat(exchange.status()).as("%s %s", method, target).isBetween(200, 499);
-        assertThat(exchange.closed()).isTrue();
-        if (exchange.status() >= 400 && !method.equals("HEAD")) {
-            assertThat(exchange.body()).startsWith("{\"error\":\"").endsWith("\"}");
-        }
+            assertThat(exchange.status()).isBetween(200, 499);
+            assertThat(exchange.closed()).isTrue();
+            if (exchange.status() >= 400 && !method.equals("HEAD")) {
+                assertThat(exchange.body()).startsWith("{\"error\":\"").endsWith("\"}");
+            }
+        });
     }
 
-    @Property(tries = 200)
-    void theServerAnswersRandomBytesWithoutA5xxOrAStackTrace(@ForAll("methods") String method, @ForAll("rawTargets") byte[] target)
-            throws Exception {
-        ByteArrayOutputStream request = new ByteArrayOutputStream();
-        request.writeBytes(method.getBytes(StandardCharsets.ISO_8859_1));
-        request.write(' ');
-        request.writeBytes(target);
-        request.writeBytes(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    @Test
+    void theServerAnswersRandomBytesWithoutA5xxOrAStackTrace() {
+        inputs.forAll(200, this::method, this::rawTarget, (method, target) -> {
+            ByteArrayOutputStream request = new ByteArrayOutputStream();
+            request.writeBytes(method.getBytes(StandardCharsets.ISO_8859_1));
+            request.write(' ');
+            request.writeBytes(target);
+            request.writeBytes(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
 
-        String answer = RawHttp.exchange(server.port(), request.toByteArray());
+            String answer = RawHttp.exchange(server.port(), request.toByteArray());
 
-        int status = RawHttp.status(answer);
-        assertThat(status).as("answer to %s", answer).satisfiesAnyOf(s -> assertThat(s).isEqualTo(-1),
-                s -> assertThat(s).isBetween(200, 499));
-        OpsServerTest.assertNoStackTrace(answer);
+            int status = RawHttp.status(answer);
+            assertThat(status).as("answer to %s", answer).satisfiesAnyOf(s -> assertThat(s).isEqualTo(-1),
+                    s -> assertThat(s).isBetween(200, 499));
+            OpsServerTest.assertNoStackTrace(answer);
+        });
     }
 
-    @Provide
-    Arbitrary<String> methods() {
-        return Arbitraries.oneOf(Arbitraries.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH", "get"),
-                Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(12));
+    private String method() {
+        return inputs.oneOf(() -> inputs.pick("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH", "get"),
+                () -> inputs.string(1, 12, '!', '~'));
     }
 
-    @Provide
-    Arbitrary<String> targets() {
-        Arbitrary<String> token = Arbitraries.oneOf(
-                Arbitraries.of("health", "metrics", "items", "/", "//", ".", "..", "%2F", "%2f", "%5C", "%2E%2E", "%", "%zz",
+    /** "/" and up to 10 tokens: route names, separators, dot segments, escapes good and bad, any short strings, long runs. */
+    private String target() {
+        return "/" + inputs.joined(10, () -> inputs.oneOf(
+                () -> inputs.pick("health", "metrics", "items", "/", "//", ".", "..", "%2F", "%2f", "%5C", "%2E%2E", "%", "%zz",
                         "%C3", "%C3%A9", "%FF", "%00", "%25", "+", "?", "&", "=", "#", ";", "?local=true", "~", "@", ":"),
-                Arbitraries.strings().ofMaxLength(8),
-                Arbitraries.strings().withCharRange('a', 'z').ofLength(OpsRouter.MAX_TARGET_CHARS / 2));
-        return token.list().ofMaxSize(10).map(tokens -> "/" + String.join("", tokens));
+                () -> inputs.string(0, 8),
+                () -> inputs.string(OpsRouter.MAX_TARGET_CHARS / 2, OpsRouter.MAX_TARGET_CHARS / 2, 'a', 'z')), "");
     }
 
-    @Provide
-    Arbitrary<byte[]> rawTargets() {
-        Arbitrary<byte[]> fromTargets = targets().map(t -> t.getBytes(StandardCharsets.UTF_8));
-        // Any bytes but CR and LF, which would end the request line and turn the rest into headers.
-        Arbitrary<byte[]> anyBytes = Arbitraries.bytes().filter(b -> b != '\r' && b != '\n').array(byte[].class).ofMaxSize(200);
-        return Arbitraries.oneOf(fromTargets, anyBytes);
+    /** A target as UTF-8, or any bytes but CR and LF, which would end the request line and turn the rest into headers. */
+    private byte[] rawTarget() {
+        return inputs.oneOf(() -> target().getBytes(StandardCharsets.UTF_8), () -> inputs.bytes(200, (byte) '\r', (byte) '\n'));
     }
 }
