@@ -2,6 +2,7 @@ package io.onceonly.dedup;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -25,8 +26,11 @@ import io.onceonly.dedup.provision.OutputTopicProvisioner;
 import io.onceonly.dedup.topology.DeadLetterOnProductionError;
 import io.onceonly.dedup.topology.DedupMetrics;
 import io.onceonly.dedup.topology.DedupTopology;
+import io.onceonly.runtime.BearerToken;
 import io.onceonly.runtime.HealthReport;
+import io.onceonly.runtime.OpsRoute;
 import io.onceonly.runtime.OpsServer;
+import io.onceonly.runtime.RequestRefusedException;
 
 /**
  * The running dedup app: Kafka Streams with the dedup topology, the operations endpoint and the
@@ -55,6 +59,7 @@ public final class DedupService implements AutoCloseable {
     private KafkaStreamsMetrics streamsMetrics;
     private volatile OutputTopicProvisioner provisioner;
     private final StreamsHealth streamsHealth = new StreamsHealth();
+    private final LookupRoute lookup = new LookupRoute();
     private volatile String unfinishedAtStop;
     private boolean closed;
 
@@ -82,10 +87,10 @@ public final class DedupService implements AutoCloseable {
     private DedupService startAll() {
         provisioner = OutputTopicProvisioner.connect(config);
         provisioner.provisionAtStart();
-        LookupRoute lookup = new LookupRoute();
         Optional<HostInfo> self = Optional.empty();
         if (config.httpPort() >= 0) {
-            ops = OpsServer.start(config.httpPort(), this::health, registry, Map.of(BizIdLookup.PATH, lookup));
+            ops = OpsServer.start(config.httpBindAddress(), config.httpPort(), this::health, registry,
+                    List.of(OpsRoute.get(BizIdLookup.PATH, lookup)));
             self = Optional.of(new HostInfo(config.httpHost(), ops.port()));
         }
         Properties props = config.streamsProperties(self.map(h -> h.host() + ":" + h.port()));
@@ -99,7 +104,8 @@ public final class DedupService implements AutoCloseable {
             streamsHealth.entered(now);
             LOG.info("Kafka Streams {} -> {}", before, now);
         });
-        self.ifPresent(host -> lookup.delegate = new BizIdLookup(streams, host, config.repartition(), config.outputs()));
+        self.ifPresent(host -> lookup.delegate = new BizIdLookup(streams, host, config.repartition(), config.outputs(),
+                new BearerToken(config.lookupToken())));
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         Gauge.builder("once.dedup.store.entries.estimate", this, DedupService::storeEntries)
@@ -201,6 +207,9 @@ public final class DedupService implements AutoCloseable {
         if (ops != null) {
             ops.close();
         }
+        if (lookup.delegate != null) {
+            lookup.delegate.close();
+        }
         LOG.info("dedup app stopped in {} ms{}: {} in, {} forwarded, {} duplicates, {} dead-lettered",
                 (System.nanoTime() - started) / 1_000_000, unfinishedAtStop == null ? "" : " uncleanly", metrics.inCount(),
                 metrics.forwardedCount(), metrics.duplicateCount(), metrics.deadLetteredCount());
@@ -218,8 +227,8 @@ public final class DedupService implements AutoCloseable {
         @Override
         public void handle(com.sun.net.httpserver.HttpExchange exchange) throws java.io.IOException {
             if (delegate == null) {
-                OpsServer.respondJson(exchange, 503, Map.of("error", "starting"));
-                return;
+                throw new RequestRefusedException(503, "starting: the lookup answers once Kafka Streams is made",
+                        Map.of("Retry-After", "1"));
             }
             delegate.handle(exchange);
         }

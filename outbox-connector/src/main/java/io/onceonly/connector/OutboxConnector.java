@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -148,7 +149,7 @@ public final class OutboxConnector implements AutoCloseable {
         // Both roles report it: the standby watches the same slot, and is the one left reporting when the active one hangs.
         watch.scheduleWithFixedDelay(this::lookAtRetention, 0, SLOT_HEALTH_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         if (config.httpPort() >= 0) {
-            ops = OpsServer.start(config.httpPort(), this::health, registry, Map.of());
+            ops = OpsServer.start(config.httpBindAddress(), config.httpPort(), this::health, registry, List.of());
         }
         LOG.info("outbox connector started as {}: {} -> Kafka {} (slot {}, publication {}, offsets in {}, {}){}", role.current().label(),
                 config.outboxTable(), config.kafka().get("bootstrap.servers"), config.slotName(), config.publicationName(),

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.StreamsConfig;
 
 import io.onceonly.contracts.wire.OutboxTopics;
 import io.onceonly.runtime.AppOptions;
+import io.onceonly.runtime.BindAddress;
 import io.onceonly.runtime.EffectiveConfig;
 import io.onceonly.runtime.KafkaCluster;
 
@@ -209,6 +210,16 @@ public final class DedupConfig {
 
     public String httpHost() {
         return options.getString(DedupOptions.HTTP_HOST);
+    }
+
+    /** The address of /health, /metrics and the lookup: {@code http.bind.address}. */
+    public String httpBindAddress() {
+        return options.getString(BindAddress.OPTION);
+    }
+
+    /** The token /biz-ids demands ({@code http.lookup.token}); empty for none. */
+    public String lookupToken() {
+        return options.getPassword(DedupOptions.LOOKUP_TOKEN).value();
     }
 
     /** Kafka Streams settings given under {@code kafka.*}, prefix removed. */

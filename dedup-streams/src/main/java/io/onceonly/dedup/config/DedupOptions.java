@@ -9,6 +9,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 
 import io.onceonly.contracts.wire.OutboxTopics;
+import io.onceonly.runtime.BindAddress;
 
 /**
  * Every option of the dedup app, in one place. {@code kafka.*} passes through to Kafka Streams
@@ -31,6 +32,7 @@ public final class DedupOptions {
     public static final String STATE_DIR = "state.dir";
     public static final String HTTP_PORT = "http.port";
     public static final String HTTP_HOST = "http.advertised.host";
+    public static final String LOOKUP_TOKEN = "http.lookup.token";
     public static final String BLOCK_CACHE_BYTES = "rocksdb.block.cache.bytes";
     public static final String WRITE_BUFFER_BYTES = "rocksdb.write.buffer.bytes";
 
@@ -42,7 +44,7 @@ public final class DedupOptions {
             "Kafka Streams and client settings, for example `kafka.bootstrap.servers` (required),"
                     + " `kafka.num.standby.replicas`, `kafka.commit.interval.ms`, `kafka.security.protocol`."});
 
-    private static final ConfigDef DEFINITION = new ConfigDef()
+    private static final ConfigDef DEFINITION = BindAddress.define(new ConfigDef()
             .define(APPLICATION_ID, Type.STRING, "once-dedup", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Kafka Streams application.id: the consumer group, the prefix of internal topics. Instances"
                             + " with the same id share the work.")
@@ -79,9 +81,13 @@ public final class DedupOptions {
             .define(STATE_DIR, Type.STRING, "data/dedup-state", Importance.HIGH,
                     "Directory of the RocksDB stores; keep it on a volume so a restart does not rebuild from the changelog.")
             .define(HTTP_PORT, Type.INT, 8084, Range.between(-1, 65_535), Importance.MEDIUM,
-                    "Port of /health, /metrics and /biz-ids/{bizId}; 0 picks a free port, -1 turns it off (and the lookup).")
+                    "Port of /health, /metrics and /biz-ids/{bizId}; 0 picks a free port, -1 turns it off (and the lookup)."))
             .define(HTTP_HOST, Type.STRING, "localhost", Importance.MEDIUM,
                     "Host name other instances use to reach this one's lookup API (Kafka Streams application.server).")
+            .define(LOOKUP_TOKEN, Type.PASSWORD, "", Importance.MEDIUM,
+                    "When set, /biz-ids answers only requests with the header 'Authorization: Bearer <token>' (else 401);"
+                            + " every instance needs the same token, as it passes it on to the others. /health and /metrics"
+                            + " stay open. Sent in clear over HTTP: use it on a private network or behind TLS.")
             .define(BLOCK_CACHE_BYTES, Type.LONG, 32L * 1024 * 1024, Range.atLeast(1024 * 1024), Importance.MEDIUM,
                     "RocksDB block cache shared by all stores of the instance (index and filter blocks included).")
             .define(WRITE_BUFFER_BYTES, Type.LONG, 16L * 1024 * 1024, Range.atLeast(1024 * 1024), Importance.MEDIUM,

@@ -24,6 +24,16 @@ class DedupConfigTest {
     }
 
     @Test
+    void theLookupTokenIsReadButNeverShownInTheStartLine() {
+        DedupConfig config = config("--kafka.bootstrap.servers=k:9092", "--http.lookup.token=s3cret", "--http.bind.address=127.0.0.1");
+
+        assertThat(config.lookupToken()).isEqualTo("s3cret");
+        assertThat(config.httpBindAddress()).isEqualTo("127.0.0.1");
+        assertThat(config.describe()).contains("http.lookup.token=[hidden]").doesNotContain("s3cret");
+        assertThat(config("--kafka.bootstrap.servers=k:9092").lookupToken()).isEmpty();
+    }
+
+    @Test
     void settingsTheAppOwnsAreRefusedUnderKafkaAndUnknownOptionsAreNamed() {
         assertThatThrownBy(() -> props("--kafka.bootstrap.servers=k:9092", "--kafka.application.id=x"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.application.id").hasMessageContaining("use that instead");

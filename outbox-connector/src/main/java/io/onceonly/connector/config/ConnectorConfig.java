@@ -13,6 +13,7 @@ import org.apache.kafka.common.config.ConfigException;
 
 import io.onceonly.connector.routing.OutboxColumns;
 import io.onceonly.runtime.AppOptions;
+import io.onceonly.runtime.BindAddress;
 import io.onceonly.runtime.EffectiveConfig;
 import io.onceonly.runtime.KafkaCluster;
 
@@ -282,6 +283,11 @@ public final class ConnectorConfig {
 
     public int httpPort() {
         return options.getInt(ConnectorOptions.HTTP_PORT);
+    }
+
+    /** The address of /health and /metrics: {@code http.bind.address}. */
+    public String httpBindAddress() {
+        return options.getString(BindAddress.OPTION);
     }
 
     public String name() {

@@ -9,6 +9,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 
 import io.onceonly.contracts.wire.OutboxTopics;
+import io.onceonly.runtime.BindAddress;
 
 /**
  * Every option of the outbox connector, in one place: name, type, default, check and meaning.
@@ -78,7 +79,7 @@ public final class ConnectorOptions {
                     + " `publication.name`, `publication.autocreate.mode` and a `plugin.name` other than pgoutput (use the"
                     + " options above)."});
 
-    private static final ConfigDef DEFINITION = new ConfigDef()
+    private static final ConfigDef DEFINITION = BindAddress.define(new ConfigDef()
             .define(DATABASE_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "JDBC URL of the PostgreSQL database holding the outbox: jdbc:postgresql://host:5432/dbname."
                             + " The server needs wal_level=logical.")
@@ -173,7 +174,7 @@ public final class ConnectorOptions {
             .define(SEND_RETRY_BACKOFF_MAX_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.LOW,
                     "Upper bound of the wait between resends of a record Kafka did not acknowledge.")
             .define(HTTP_PORT, Type.INT, 8083, Range.between(-1, 65_535), Importance.MEDIUM,
-                    "Port of /health and /metrics; 0 picks a free port, -1 turns the endpoint off.")
+                    "Port of /health and /metrics; 0 picks a free port, -1 turns the endpoint off."))
             .define(NAME, Type.STRING, "once-outbox-connector", new ConfigDef.NonEmptyString(), Importance.LOW,
                     "Engine name; also the producer's client.id prefix, and with delivery.guarantee=exactly-once"
                             + " the producer's transactional.id is name.relay, so a second instance with the same name"

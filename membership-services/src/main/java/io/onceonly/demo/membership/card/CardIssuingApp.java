@@ -23,8 +23,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.onceonly.demo.membership.services.ServiceDatabase;
 import io.onceonly.runtime.AppOptions;
 import io.onceonly.runtime.AppRunner;
+import io.onceonly.runtime.BindAddress;
 import io.onceonly.runtime.HealthReport;
 import io.onceonly.runtime.KafkaCluster;
+import io.onceonly.runtime.OpsRoute;
 import io.onceonly.runtime.OpsServer;
 
 /**
@@ -41,14 +43,14 @@ public final class CardIssuingApp {
     /** With {@value #FAULT_INJECTION} on: the next batch holds after its database commit, before its offset commit. */
     public static final String HOLD_PATH = "/faults/hold-before-offset-commit";
 
-    private static final ConfigDef OPTIONS = ServiceDatabase.define(new ConfigDef(), "card")
+    private static final ConfigDef OPTIONS = BindAddress.define(ServiceDatabase.define(new ConfigDef(), "card")
             .define(TOPIC, Type.STRING, "deduped.payment", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "The deduplicated topic of PaymentCompleted events (the dedup app's output for the payment topic).")
             .define(HTTP_PORT, Type.INT, 8086, Range.between(0, 65_535), Importance.MEDIUM,
                     "Port of /health and /metrics; 0 picks a free port.")
             .define(FAULT_INJECTION, Type.BOOLEAN, false, Importance.LOW,
                     "For fault tests only: POST " + HOLD_PATH + " makes the next batch stop after its database commit,"
-                            + " before its offset commit, until the process is killed (/health says held).");
+                            + " before its offset commit, until the process is killed (/health says held)."));
 
     private static final List<String[]> PASS_THROUGH = List.<String[]>of(new String[] {"kafka.*",
             "consumer settings, for example `kafka.bootstrap.servers` (required), `kafka.security.protocol`; the group,"
@@ -105,21 +107,17 @@ public final class CardIssuingApp {
         FunctionCounter.builder("once.demo.cards.deliveries", cards, CardIssuingService::delivered).register(registry);
         FunctionCounter.builder("once.demo.cards.claim.refused", cards, CardIssuingService::claimRefused)
                 .description("redelivered payments whose card was already issued").register(registry);
-        OpsServer ops = OpsServer.start(config.getInt(HTTP_PORT), () -> {
+        OpsServer ops = OpsServer.start(config.getString(BindAddress.OPTION), config.getInt(HTTP_PORT), () -> {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("consumer", cards.isRunning() ? "RUNNING" : "STOPPED");
             details.put("cardsIssued", cards.issued());
             details.put("claimRefused", cards.claimRefused());
             details.put("held", cards.held());
             return new HealthReport(cards.isRunning() || cards.held(), details);
-        }, registry, config.getBoolean(FAULT_INJECTION) ? Map.of(HOLD_PATH, exchange -> {
-            if (!exchange.getRequestMethod().equals("POST")) {
-                OpsServer.respondJson(exchange, 405, Map.of("error", "use POST"));
-                return;
-            }
+        }, registry, config.getBoolean(FAULT_INJECTION) ? List.of(OpsRoute.post(HOLD_PATH, exchange -> {
             cards.holdBeforeNextOffsetCommit();
             OpsServer.respondJson(exchange, 200, Map.of("armed", true));
-        }) : Map.of());
+        })) : List.of());
         LOG.info("card service started: topic {}, HTTP on port {}", config.getString(TOPIC), ops.port());
         return new AppRunner.Running() {
             @Override

@@ -31,7 +31,9 @@ import io.onceonly.demo.membership.services.DemoNames;
 import io.onceonly.demo.membership.services.ServiceDatabase;
 import io.onceonly.runtime.AppOptions;
 import io.onceonly.runtime.AppRunner;
+import io.onceonly.runtime.BindAddress;
 import io.onceonly.runtime.HealthReport;
+import io.onceonly.runtime.OpsRoute;
 import io.onceonly.runtime.OpsServer;
 
 /**
@@ -48,11 +50,11 @@ public final class PaymentApp {
     /** Publishes a payment's PaymentCompleted again ({@code {"paymentId"}}): the business-resend fault, over HTTP. */
     static final String PUBLISH_AGAIN_PATH = "/payments/publish-again";
 
-    private static final ConfigDef OPTIONS = ServiceDatabase.define(new ConfigDef(), "payment")
+    private static final ConfigDef OPTIONS = BindAddress.define(ServiceDatabase.define(new ConfigDef(), "payment")
             .define(OUTBOX_SCHEMA, Type.STRING, DemoNames.PAYMENT_SCHEMA, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Schema of the outbox table (named outbox) the events are written to: the table the connector tails.")
             .define(HTTP_PORT, Type.INT, 8085, Range.between(0, 65_535), Importance.MEDIUM,
-                    "Port of POST /purchases, POST /accounts, /health and /metrics; 0 picks a free port.");
+                    "Port of POST /purchases, POST /accounts, /health and /metrics; 0 picks a free port."));
 
     private static final String USAGE = "Once demo payment service: sells membership cards, one transaction per purchase"
             + " (payment, debit, PaymentCompleted in the outbox).\n\n"
@@ -101,18 +103,18 @@ public final class PaymentApp {
             outcomes.put(outcome, Counter.builder("once.demo.purchases").tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
                     .description("purchase requests by outcome").register(registry));
         }
-        OpsServer ops = OpsServer.start(config.getInt(HTTP_PORT), () -> health(db), registry, Map.of(
-                "/purchases", exchange -> post(exchange, body -> {
+        OpsServer ops = OpsServer.start(config.getString(BindAddress.OPTION), config.getInt(HTTP_PORT), () -> health(db), registry,
+                List.of(OpsRoute.post("/purchases", exchange -> post(exchange, body -> {
                     Purchase p = payments.purchase(text(body, "requestId"), text(body, "userId"), text(body, "cardType"),
                             body.path("amountCents").asLong());
                     outcomes.get(p.outcome()).increment();
                     return p;
-                }),
-                "/accounts", exchange -> post(exchange, body -> {
+                })),
+                OpsRoute.post("/accounts", exchange -> post(exchange, body -> {
                     payments.openAccounts(List.of(text(body, "userId")), body.path("cents").asLong());
                     return Map.of("userId", text(body, "userId"));
-                }),
-                PUBLISH_AGAIN_PATH, exchange -> post(exchange, body -> {
+                })),
+                OpsRoute.post(PUBLISH_AGAIN_PATH, exchange -> post(exchange, body -> {
                     UUID paymentId;
                     try {
                         paymentId = UUID.fromString(text(body, "paymentId"));
@@ -120,7 +122,7 @@ public final class PaymentApp {
                         throw new IllegalArgumentException("field paymentId is not a UUID: " + body.get("paymentId"));
                     }
                     return Map.of("eventId", payments.publishAgain(paymentId).toString());
-                })));
+                }))));
         LOG.info("payment service started: outbox {}.outbox, HTTP on port {}", config.getString(OUTBOX_SCHEMA), ops.port());
         return new AppRunner.Running() {
             @Override
@@ -151,10 +153,6 @@ public final class PaymentApp {
     }
 
     private static void post(HttpExchange exchange, JsonWork work) throws IOException {
-        if (!exchange.getRequestMethod().equals("POST")) {
-            OpsServer.respondJson(exchange, 405, Map.of("error", "use POST"));
-            return;
-        }
         try (InputStream in = exchange.getRequestBody()) {
             OpsServer.respondJson(exchange, 200, work.answer(JSON.readTree(in)));
         } catch (IllegalArgumentException e) {
