@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -44,6 +45,7 @@ final class CellRun {
     // A card later than this after its payment is "delayed by the fault": three times the median before
     // the fault, at least a second (the p99 of a loaded 2-core machine swings too much to be the yardstick).
     private static final long MIN_NORMAL_MS = 1_000;
+    private static final long LOAD_AFTER_FAULT_MS = 5_000;
 
     private final Servers servers;
     private final MatrixOptions options;
@@ -82,9 +84,12 @@ final class CellRun {
 
             long start = System.currentTimeMillis();
             duplicates.startClock(System.nanoTime());
+            // The load goes on until the fault is over and then some: a fault longer than the rest of the load
+            // (a rolling restart, a cut, the all cell) still happens under a steady load.
+            AtomicLong faultOver = new AtomicLong();
             CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
                 try {
-                    buyers.run();
+                    buyers.runUntil(() -> faultOver.get() > 0 && System.currentTimeMillis() - faultOver.get() > LOAD_AFTER_FAULT_MS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted", e);
@@ -94,7 +99,12 @@ final class CellRun {
             Await.until("the load reaching the fault point", DRAIN, () -> buyers.answered() >= faultPoint || load.isDone());
             long faultAt = System.currentTimeMillis();
             out.printf("  fault at %.1f s: %s%n", (faultAt - start) / 1000.0, cell.description());
-            String happened = new FaultInjection(servers, deployment, proxies, new Random(options.seed())).inject(cell);
+            String happened;
+            try {
+                happened = new FaultInjection(servers, deployment, proxies, new Random(options.seed())).inject(cell);
+            } finally {
+                faultOver.set(System.currentTimeMillis());
+            }
             out.printf("  %s (%.1f s)%n", happened, (System.currentTimeMillis() - faultAt) / 1000.0);
             try {
                 load.get();

@@ -29,7 +29,7 @@ public record MatrixOptions(int events, int rate, int clients, List<Cell> cells,
 
             Usage: mvn -B -ntp -q -pl fault-matrix exec:java -Dexec.args="[options]"
 
-              --events=N      purchase requests per cell (default 100000)
+              --events=N      purchase requests per cell, at least (the load goes on until 5 s after the fault; default 100000)
               --rate=N        purchases offered per second (default 1000)
               --clients=N     concurrent buyers (default 8)
               --cells=LIST    comma-separated cells, or all (default all): %s

@@ -14,7 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 
 import io.onceonly.demo.membership.payment.Payments;
 import io.onceonly.demo.membership.payment.Purchase;
@@ -92,15 +94,27 @@ public final class Buyers {
         if (next.get() != 0) {
             throw new IllegalStateException("warmUp() comes before run()");
         }
-        send(Math.min(count, events), false);
+        int until = Math.min(count, events);
+        send(i -> i < until, false);
+        // A buyer took an index after the warm-up's last: the measured phase starts there.
+        next.set(Math.max(firstIndex, Math.min(next.get(), until)));
     }
 
     /** Sends the remaining purchase requests, measured; returns when all were answered. */
     public void run() throws InterruptedException {
-        send(events, true);
+        send(i -> i < events, true);
     }
 
-    private void send(int until, boolean measured) throws InterruptedException {
+    /**
+     * Sends the remaining purchase requests, measured, and goes on sending at the same rate, past
+     * {@code events} if need be, until {@code done} says so: the load stays steady for as long as a
+     * fault lasts. Accounts run dry past {@code events}, so more purchases are refused.
+     */
+    public void runUntil(BooleanSupplier done) throws InterruptedException {
+        send(i -> i < events || !done.getAsBoolean(), true);
+    }
+
+    private void send(IntPredicate more, boolean measured) throws InterruptedException {
         measuring = measured;
         firstIndex = next.get();
         startNanos = System.nanoTime();
@@ -108,7 +122,7 @@ public final class Buyers {
         List<Future<?>> running = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             running.add(pool.submit(() -> {
-                for (int i = next.getAndIncrement(); i < until; i = next.getAndIncrement()) {
+                for (int i = next.getAndIncrement(); more.test(i); i = next.getAndIncrement()) {
                     pace(i);
                     buy(i);
                 }
@@ -124,8 +138,6 @@ public final class Buyers {
             pool.shutdownNow();
             throw new IllegalStateException("a buyer failed: " + e.getCause().getMessage(), e.getCause());
         }
-        // A buyer took the index after the last of this phase: the next phase starts there.
-        next.set(Math.max(firstIndex, Math.min(next.get(), until)));
     }
 
     // Open loop: request i of a phase is due at its start + (i - first) / rate, whatever the answers to earlier ones took.
