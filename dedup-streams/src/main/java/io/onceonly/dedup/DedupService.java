@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.onceonly.dedup.config.DedupConfig;
+import io.onceonly.dedup.lag.InputLag;
 import io.onceonly.dedup.lookup.BizIdLookup;
 import io.onceonly.dedup.provision.OutputTopicProvisioner;
 import io.onceonly.dedup.topology.DeadLetterOnProductionError;
@@ -28,6 +29,7 @@ import io.onceonly.dedup.topology.DedupMetrics;
 import io.onceonly.dedup.topology.DedupTopology;
 import io.onceonly.runtime.BearerToken;
 import io.onceonly.runtime.HealthReport;
+import io.onceonly.runtime.HealthStatusGauge;
 import io.onceonly.runtime.OpsRoute;
 import io.onceonly.runtime.OpsServer;
 import io.onceonly.runtime.RequestRefusedException;
@@ -61,10 +63,13 @@ public final class DedupService implements AutoCloseable {
     private final StreamsHealth streamsHealth = new StreamsHealth();
     private final LookupRoute lookup = new LookupRoute();
     private volatile String unfinishedAtStop;
+    private InputLag inputLag;
+    private boolean pausedAtStart;
     private boolean closed;
 
     public DedupService(DedupConfig config) {
         this.config = config;
+        HealthStatusGauge.register(registry, "once.dedup.health.status", this::health);
     }
 
     /**
@@ -82,6 +87,21 @@ public final class DedupService implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * As {@link #start()}, with processing paused until {@link #resumeProcessing()}: the instance
+     * joins its group and is assigned its partitions, but forwards nothing. For tests that need an
+     * instance behind its inputs.
+     */
+    DedupService startPaused() {
+        pausedAtStart = true;
+        return start();
+    }
+
+    /** Resumes processing paused by {@link #startPaused()}. */
+    void resumeProcessing() {
+        streams.resume();
     }
 
     private DedupService startAll() {
@@ -110,8 +130,12 @@ public final class DedupService implements AutoCloseable {
         streamsMetrics.bindTo(registry);
         Gauge.builder("once.dedup.store.entries.estimate", this, DedupService::storeEntries)
                 .description("RocksDB's estimate of the biz-ids in this instance's stores").register(registry);
+        if (pausedAtStart) {
+            streams.pause();
+        }
         streams.start();
         provisioner.watch();
+        inputLag = InputLag.start(config, () -> streams, registry);
         LOG.info("dedup app {} started: inputs {}, {} ({}), retention {}{}", config.applicationId(),
                 config.inputPattern().map(p -> "/" + p.pattern() + "/").orElse(config.inputTopics().toString()),
                 config.processingGuarantee(), config.repartition() ? "repartitioned by biz-id" : "keyed as produced",
@@ -197,6 +221,9 @@ public final class DedupService implements AutoCloseable {
             } else if (state == KafkaStreams.State.ERROR) {
                 unfinishedAtStop = "Kafka Streams had failed before the stop (state ERROR)";
             }
+        }
+        if (inputLag != null) {
+            inputLag.close();
         }
         if (provisioner != null) {
             provisioner.close();

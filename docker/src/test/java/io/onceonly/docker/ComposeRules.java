@@ -189,7 +189,7 @@ final class ComposeRules {
     }
 
     // The app a service runs: the one its MODULE build argument (and, for a jar of several apps, its command) names.
-    private static Optional<DeployableApp> appOf(ComposeService service) {
+    static Optional<DeployableApp> appOf(ComposeService service) {
         return service.buildModule().flatMap(module -> DeployableApp.of(module, service.command()));
     }
 

@@ -57,6 +57,7 @@ import io.onceonly.connector.standby.Role;
 import io.onceonly.connector.standby.SlotTakenException;
 import io.onceonly.connector.standby.Takeover;
 import io.onceonly.runtime.HealthReport;
+import io.onceonly.runtime.HealthStatusGauge;
 import io.onceonly.runtime.OpsServer;
 
 /**
@@ -108,6 +109,7 @@ public final class OutboxConnector implements AutoCloseable {
     public OutboxConnector(ConnectorConfig config) {
         this.config = config;
         this.slotHealth = new SlotHealth(registry, config.slotName(), config.slotRetainedWalWarnBytes());
+        HealthStatusGauge.register(registry, "once.connector.health.status", this::health);
         this.retention = config.retention().isPresent() ? new OutboxRetention(config, registry) : null;
         this.purging = retention == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "once-outbox-retention");

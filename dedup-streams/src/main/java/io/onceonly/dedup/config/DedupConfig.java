@@ -134,8 +134,16 @@ public final class DedupConfig {
         return p;
     }
 
-    /** Settings for an Admin client of the same cluster: the client settings of kafka.*, then kafka.admin.*. */
+    /** Settings for the output topic provisioner's Admin client: see {@link #adminProperties(String)}. */
     public Map<String, Object> adminProperties() {
+        return adminProperties("provisioner");
+    }
+
+    /**
+     * Settings for an Admin client of the same cluster: the client settings of kafka.*, then
+     * kafka.admin.*; its client id is the application id and {@code use}.
+     */
+    public Map<String, Object> adminProperties(String use) {
         Map<String, Object> admin = new java.util.HashMap<>();
         kafka.forEach((name, value) -> {
             if (AdminClientConfig.configNames().contains(name)) {
@@ -147,8 +155,34 @@ public final class DedupConfig {
                 admin.put(name.substring(StreamsConfig.ADMIN_CLIENT_PREFIX.length()), value);
             }
         });
-        admin.put(AdminClientConfig.CLIENT_ID_CONFIG, applicationId() + "-provisioner");
+        admin.put(AdminClientConfig.CLIENT_ID_CONFIG, applicationId() + "-" + use);
         return admin;
+    }
+
+    /**
+     * Settings for a consumer outside the application's group that reads a record here and there
+     * (the input lag's look at the oldest record not processed): the client settings of kafka.*,
+     * then kafka.consumer.*, without group settings, reading only committed records.
+     */
+    public Map<String, Object> probeConsumerProperties() {
+        Map<String, Object> consumer = new java.util.HashMap<>();
+        kafka.forEach((name, value) -> {
+            if (ConsumerConfig.configNames().contains(name)) {
+                consumer.put(name, value);
+            }
+        });
+        kafka.forEach((name, value) -> {
+            if (name.startsWith(StreamsConfig.CONSUMER_PREFIX)) {
+                consumer.put(name.substring(StreamsConfig.CONSUMER_PREFIX.length()), value);
+            }
+        });
+        // A group.instance.id given for the app's static membership would make this consumer a second member with its id.
+        consumer.keySet().removeAll(List.of(ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                ConsumerConfig.GROUP_PROTOCOL_CONFIG, ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG));
+        consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, applicationId() + "-input-lag");
+        consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return consumer;
     }
 
     /** The producer's {@code max.request.size}: {@code kafka.producer.max.request.size}, {@code kafka.max.request.size} or Kafka's default. */
