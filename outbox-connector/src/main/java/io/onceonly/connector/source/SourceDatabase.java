@@ -112,6 +112,13 @@ public final class SourceDatabase {
 
     // A failure that trying again cannot mend, named by the option most likely wrong.
     private ConfigException notUsable(SQLException e) {
+        if (SqlErrorKind.of(e) == SqlErrorKind.TLS) {
+            return new ConfigException(ConnectorOptions.DATABASE_URL, config.shownDatabaseUrl(), "cannot be used: TLS to"
+                    + " PostgreSQL failed (" + e.getMessage() + "); check the TLS parameters of its query (or of"
+                    + " debezium.database.ssl*): sslmode (verify-full; not disable where the server accepts only TLS),"
+                    + " sslrootcert (the CA certificate that signed the server's; verify-full also needs the URL's host"
+                    + " in the server's certificate), sslcert and sslkey (a client certificate, if the server asks for one)");
+        }
         String state = String.valueOf(e.getSQLState());
         switch (state) {
             case "28P01":
