@@ -34,6 +34,7 @@ public final class Postgres implements PostgresService {
     private final boolean ownsDataDirectory;
     private final boolean durable;
     private final int port;
+    private final Map<String, String> serverConfig;
     private EmbeddedPostgres server;
     private HikariDataSource dataSource;
 
@@ -46,6 +47,7 @@ public final class Postgres implements PostgresService {
             throw new UncheckedIOException("cannot create a PostgreSQL data directory", e);
         }
         this.port = b.port != 0 ? b.port : FreePort.next();
+        this.serverConfig = Map.copyOf(b.serverConfig);
     }
 
     /** A durable server on a free port with a fresh data directory, not started yet. */
@@ -91,6 +93,7 @@ public final class Postgres implements PostgresService {
         s.put("fsync", on);
         s.put("synchronous_commit", on);
         s.put("full_page_writes", on);
+        s.putAll(serverConfig);
         return s;
     }
 
@@ -227,6 +230,7 @@ public final class Postgres implements PostgresService {
         private boolean durable = true;
         private Path dataDirectory;
         private int port;
+        private final Map<String, String> serverConfig = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -246,6 +250,17 @@ public final class Postgres implements PostgresService {
         /** Listen on {@code port} instead of a free one. */
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Any server setting ({@code postgres -c key=value}), over the ones this class sets; kept across
+         * {@link Postgres#restart()}. For TLS: {@code ssl=on} with {@code ssl_cert_file} and {@code ssl_key_file}
+         * (mode 0600); to refuse connections without TLS, {@code hba_file} naming a file of {@code hostssl} lines
+         * only ({@code hostssl replication ...} for the replication stream).
+         */
+        public Builder serverConfig(String key, String value) {
+            this.serverConfig.put(key, value);
             return this;
         }
 

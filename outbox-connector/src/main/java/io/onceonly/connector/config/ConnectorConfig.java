@@ -4,8 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Properties;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -23,27 +22,17 @@ import io.onceonly.runtime.KafkaCluster;
  */
 public final class ConnectorConfig {
 
-    private static final Pattern JDBC_URL = Pattern.compile("jdbc:postgresql://([^:/?]+)(?::(\\d+))?/([^?]+)(\\?.*)?");
-
     private final AbstractConfig options;
     private final Map<String, String> kafka;
     private final Map<String, String> debezium;
-    private final String host;
-    private final int port;
-    private final String database;
+    private final DatabaseUrl url;
+    private final DriverParameters driverParameters;
 
     private ConnectorConfig(AbstractConfig options, Map<String, String> kafka, Map<String, String> debezium) {
         this.options = options;
         this.kafka = Map.copyOf(kafka);
         this.debezium = Map.copyOf(debezium);
-        Matcher url = JDBC_URL.matcher(options.getString(ConnectorOptions.DATABASE_URL));
-        if (!url.matches()) {
-            throw new ConfigException(ConnectorOptions.DATABASE_URL, options.getString(ConnectorOptions.DATABASE_URL),
-                    "must look like jdbc:postgresql://host:5432/dbname");
-        }
-        this.host = url.group(1);
-        this.port = url.group(2) == null ? 5432 : Integer.parseInt(url.group(2));
-        this.database = url.group(3);
+        this.url = DatabaseUrl.parse(options.getString(ConnectorOptions.DATABASE_URL));
         String heartbeatTable = options.getString(ConnectorOptions.HEARTBEAT_TABLE);
         if (!heartbeatTable.isEmpty()) {
             NameRule.QUALIFIED_TABLE.ensureValid(ConnectorOptions.HEARTBEAT_TABLE, heartbeatTable);
@@ -52,6 +41,7 @@ public final class ConnectorConfig {
         checkGuarantee();
         checkRetention();
         new DebeziumOverrides(this.debezium).requireSafe();
+        this.driverParameters = DriverParameters.of(url, databaseUser(), databasePassword(), this.debezium);
     }
 
     /**
@@ -142,19 +132,39 @@ public final class ConnectorConfig {
     }
 
     public String databaseHost() {
-        return host;
+        return url.host();
     }
 
     public int databasePort() {
-        return port;
+        return url.port();
     }
 
     public String databaseName() {
-        return database;
+        return url.database();
     }
 
+    /** {@code database.url} as given: connect with it and {@link #databaseProperties()}, never log it. */
     public String databaseUrl() {
-        return options.getString(ConnectorOptions.DATABASE_URL);
+        return url.value();
+    }
+
+    /** {@code database.url} with its password and other secret parameters hidden: for logs and error messages. */
+    public String shownDatabaseUrl() {
+        return url.toString();
+    }
+
+    /** The driver parameters (TLS among them) every database connection gets, wherever they were given. */
+    public DriverParameters driverParameters() {
+        return driverParameters;
+    }
+
+    /**
+     * What the connector's own JDBC connections hand the driver beside {@link #databaseUrl()}: the user, the
+     * password and the driver parameters, so that a TLS setting given as a {@code debezium.*} option reaches
+     * them as it reaches Debezium's.
+     */
+    public Properties databaseProperties() {
+        return driverParameters.jdbc(databaseUser(), databasePassword());
     }
 
     public String databaseUser() {

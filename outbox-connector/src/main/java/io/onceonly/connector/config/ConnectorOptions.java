@@ -76,13 +76,17 @@ public final class ConnectorOptions {
                     + " `debezium.max.batch.size`; they win over the values this connector derives. Values that would"
                     + " lose events are refused: `slot.drop.on.stop=true`, `skipped.operations` that skips inserts or keeps"
                     + " updates or deletes, table, schema and column filters, and `snapshot.mode`, `slot.name`,"
-                    + " `publication.name`, `publication.autocreate.mode` and a `plugin.name` other than pgoutput (use the"
-                    + " options above)."});
+                    + " `publication.name`, `publication.autocreate.mode`, `database.hostname`, `database.port`,"
+                    + " `database.dbname`, `database.user`, `database.password` and a `plugin.name` other than pgoutput"
+                    + " (use the options above). `database.ssl*` and `driver.*` reach every connection, as the parameters"
+                    + " of `database.url` do, and must agree with them."});
 
     private static final ConfigDef DEFINITION = BindAddress.define(new ConfigDef()
             .define(DATABASE_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
-                    "JDBC URL of the PostgreSQL database holding the outbox: jdbc:postgresql://host:5432/dbname."
-                            + " The server needs wal_level=logical.")
+                    "JDBC URL of the PostgreSQL database holding the outbox: jdbc:postgresql://host:5432/dbname,"
+                            + " optionally with driver parameters, for TLS ?sslmode=verify-full&sslrootcert=/path/to/ca.crt"
+                            + " (also sslcert, sslkey, sslpassword); every connection gets them, the replication stream"
+                            + " included. The server needs wal_level=logical.")
             .define(DATABASE_USER, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Database user with the REPLICATION attribute (or superuser), allowed to read the outbox table.")
             .define(DATABASE_PASSWORD, Type.PASSWORD, "", Importance.HIGH, "Password of database.user.")

@@ -9,6 +9,8 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.common.config.ConfigException;
 
+import io.onceonly.runtime.EffectiveConfig;
+
 /**
  * The {@code debezium.*} settings, checked for values that would break the relay's guarantees.
  * They are applied after the derived settings and win, so one of them could silently drop the
@@ -41,6 +43,12 @@ final class DebeziumOverrides {
         ownOption("snapshot.mode", ConnectorOptions.SNAPSHOT_MODE + " (initial, no_data or when_needed)");
         ownOption("slot.name", ConnectorOptions.SLOT_NAME);
         ownOption("publication.name", ConnectorOptions.PUBLICATION_NAME);
+        // Debezium would stream from another server, or as another user, than the start-up checks looked at.
+        ownOption("database.hostname", ConnectorOptions.DATABASE_URL + " (jdbc:postgresql://host:5432/dbname)");
+        ownOption("database.port", ConnectorOptions.DATABASE_URL + " (jdbc:postgresql://host:5432/dbname)");
+        ownOption("database.dbname", ConnectorOptions.DATABASE_URL + " (jdbc:postgresql://host:5432/dbname)");
+        ownOption("database.user", ConnectorOptions.DATABASE_USER);
+        ownOption("database.password", ConnectorOptions.DATABASE_PASSWORD);
         if (settings.containsKey("publication.autocreate.mode")) {
             refuse("publication.autocreate.mode", "may not be set: the connector creates and checks the publication"
                     + " itself (refusing one that would not deliver every insert of the outbox); name it with "
@@ -76,6 +84,7 @@ final class DebeziumOverrides {
     }
 
     private void refuse(String key, String reason) {
-        throw new ConfigException(ConnectorOptions.DEBEZIUM_PREFIX + key, settings.get(key), reason);
+        String value = EffectiveConfig.isSecret(key) ? "[hidden]" : settings.get(key);
+        throw new ConfigException(ConnectorOptions.DEBEZIUM_PREFIX + key, value, reason);
     }
 }

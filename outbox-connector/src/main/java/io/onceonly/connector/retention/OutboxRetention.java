@@ -167,7 +167,7 @@ public final class OutboxRetention implements AutoCloseable {
     private Connection connection() throws SQLException {
         Connection c = connection;
         if (c == null || c.isClosed()) {
-            c = DriverManager.getConnection(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+            c = DriverManager.getConnection(config.databaseUrl(), config.databaseProperties());
             c.setAutoCommit(true);
             try (Statement s = c.createStatement()) {
                 s.execute("set lock_timeout = " + LOCK_TIMEOUT.toMillis());

@@ -33,6 +33,9 @@ public final class EngineProperties {
         p.setProperty("database.user", config.databaseUser());
         p.setProperty("database.password", config.databasePassword());
         p.setProperty("database.dbname", config.databaseName());
+        // The URL's query (TLS above all) reaches Debezium's connections, the replication stream's too, only this way:
+        // Debezium builds its own URL from host, port and database name.
+        config.driverParameters().debezium().forEach(p::setProperty);
         // Debezium's logical server name; it names nothing we publish (records go where the router says).
         p.setProperty("topic.prefix", config.name());
         p.setProperty("slot.name", config.slotName());

@@ -245,6 +245,6 @@ public final class ReplicationSlot implements AutoCloseable {
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+        return DriverManager.getConnection(config.databaseUrl(), config.databaseProperties());
     }
 }

@@ -61,7 +61,7 @@ public final class SourceDatabase {
             try {
                 prepareOnce();
                 if (attempt > 1) {
-                    LOG.info("database {} ready after {} attempts in {} ms", config.databaseUrl(), attempt, millisSince(started));
+                    LOG.info("database {} ready after {} attempts in {} ms", config.shownDatabaseUrl(), attempt, millisSince(started));
                 }
                 return;
             } catch (SQLException e) {
@@ -73,21 +73,21 @@ public final class SourceDatabase {
             long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (leftMs <= 0) {
                 LOG.warn("start-up check {} of database {} failed ({}); giving up after {} ms ({}={})", attempt,
-                        config.databaseUrl(), describe(failure), millisSince(started), ConnectorOptions.DATABASE_START_TIMEOUT_MS,
+                        config.shownDatabaseUrl(), describe(failure), millisSince(started), ConnectorOptions.DATABASE_START_TIMEOUT_MS,
                         config.databaseStartTimeoutMs());
-                throw new DatabaseUnavailableException("database " + config.databaseUrl() + " was not usable as "
+                throw new DatabaseUnavailableException("database " + config.shownDatabaseUrl() + " was not usable as "
                         + config.databaseUser() + " after " + attempt + (attempt == 1 ? " attempt" : " attempts") + " in "
                         + millisSince(started) + " ms (" + ConnectorOptions.DATABASE_START_TIMEOUT_MS + "="
                         + config.databaseStartTimeoutMs() + "); the last error: " + describe(failure), failure);
             }
             long wait = Math.min(pause, leftMs);
             LOG.warn("start-up check {} of database {} failed ({}); trying again in {} ms, for up to {} ms more", attempt,
-                    config.databaseUrl(), describe(failure), wait, leftMs);
+                    config.shownDatabaseUrl(), describe(failure), wait, leftMs);
             try {
                 Thread.sleep(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new DatabaseUnavailableException("interrupted while waiting for database " + config.databaseUrl()
+                throw new DatabaseUnavailableException("interrupted while waiting for database " + config.shownDatabaseUrl()
                         + "; the last error: " + describe(failure), failure);
             }
             pause = Math.min(pause * 2, LONGEST_PAUSE_MS);
@@ -95,7 +95,7 @@ public final class SourceDatabase {
     }
 
     private void prepareOnce() throws SQLException {
-        try (Connection c = DriverManager.getConnection(config.databaseUrl(), config.databaseUser(), config.databasePassword())) {
+        try (Connection c = DriverManager.getConnection(config.databaseUrl(), config.databaseProperties())) {
             c.setAutoCommit(true);
             requireLogicalWal(c);
             requireColumns(c);
@@ -112,22 +112,29 @@ public final class SourceDatabase {
 
     // A failure that trying again cannot mend, named by the option most likely wrong.
     private ConfigException notUsable(SQLException e) {
+        if (SqlErrorKind.of(e) == SqlErrorKind.TLS) {
+            return new ConfigException(ConnectorOptions.DATABASE_URL, config.shownDatabaseUrl(), "cannot be used: TLS to"
+                    + " PostgreSQL failed (" + e.getMessage() + "); check the TLS parameters of its query (or of"
+                    + " debezium.database.ssl*): sslmode (verify-full; not disable where the server accepts only TLS),"
+                    + " sslrootcert (the CA certificate that signed the server's; verify-full also needs the URL's host"
+                    + " in the server's certificate), sslcert and sslkey (a client certificate, if the server asks for one)");
+        }
         String state = String.valueOf(e.getSQLState());
         switch (state) {
             case "28P01":
                 return new ConfigException(ConnectorOptions.DATABASE_PASSWORD, "[hidden]", "is not accepted for user "
-                        + config.databaseUser() + " by " + config.databaseUrl() + ": " + e.getMessage());
+                        + config.databaseUser() + " by " + config.shownDatabaseUrl() + ": " + e.getMessage());
             case "28000":
                 return new ConfigException(ConnectorOptions.DATABASE_USER, config.databaseUser(), "may not connect to "
-                        + config.databaseUrl() + ": " + e.getMessage() + " (check the role and pg_hba.conf)");
+                        + config.shownDatabaseUrl() + ": " + e.getMessage() + " (check the role and pg_hba.conf)");
             case "3D000":
-                return new ConfigException(ConnectorOptions.DATABASE_URL, config.databaseUrl(), "names a database that does"
+                return new ConfigException(ConnectorOptions.DATABASE_URL, config.shownDatabaseUrl(), "names a database that does"
                         + " not exist: " + e.getMessage());
             case "42501":
                 return new ConfigException(ConnectorOptions.DATABASE_USER, config.databaseUser(), "lacks a privilege the"
                         + " connector needs: " + e.getMessage() + " (see \"What your PostgreSQL needs\" in the README)");
             default:
-                return new ConfigException(ConnectorOptions.DATABASE_URL, config.databaseUrl(),
+                return new ConfigException(ConnectorOptions.DATABASE_URL, config.shownDatabaseUrl(),
                         "cannot be used as " + config.databaseUser() + ": " + describe(e));
         }
     }

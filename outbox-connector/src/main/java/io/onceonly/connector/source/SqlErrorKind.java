@@ -1,5 +1,7 @@
 package io.onceonly.connector.source;
 
+import java.io.EOFException;
+import java.net.SocketException;
 import java.sql.SQLException;
 import java.util.Set;
 
@@ -10,6 +12,11 @@ enum SqlErrorKind {
     TRANSIENT,
     /** What was to be created exists now, made by a start running at the same time: check it instead. */
     ALREADY_EXISTS,
+    /**
+     * TLS could not be set up (an untrusted or mismatched certificate, a missing file, a server without TLS), or the
+     * server refuses a connection without it: the TLS parameters are wrong, and trying again cannot help.
+     */
+    TLS,
     /** Trying again cannot help: a setting (password, database, privilege, table) is wrong. */
     PERMANENT;
 
@@ -24,10 +31,32 @@ enum SqlErrorKind {
         if (state == null) {
             return PERMANENT;
         }
+        if (isTls(e)) {
+            return TLS;
+        }
         // Class 08: the connection could not be opened or broke (refused, reset, server gone).
         if (state.startsWith("08") || TRANSIENT_STATES.contains(state)) {
             return TRANSIENT;
         }
         return EXISTS_STATES.contains(state) ? ALREADY_EXISTS : PERMANENT;
+    }
+
+    private static boolean isTls(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        // The server's pg_hba.conf has only hostssl lines for us: "no pg_hba.conf entry for host ..., no encryption".
+        if ("28000".equals(e.getSQLState())) {
+            return message.contains("no encryption");
+        }
+        // The driver's TLS failures are class 08 like a refused connection, and say "SSL" (or name the host name
+        // verifier); a connection that broke during the handshake (a server restarting) is still worth another try.
+        if (!e.getSQLState().startsWith("08") || !(message.contains("SSL") || message.contains("ostnameverifier"))) {
+            return false;
+        }
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof EOFException || t instanceof SocketException) {
+                return false;
+            }
+        }
+        return true;
     }
 }

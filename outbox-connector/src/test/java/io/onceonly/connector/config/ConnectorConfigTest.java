@@ -134,6 +134,95 @@ class ConnectorConfigTest {
         assertRefused("skipped.operations", "d,t", "must skip u and d");
         assertRefused("skipped.operations", "u", "must skip u and d");
         assertRefused("skipped.operations", "none", "must skip u and d");
+        assertRefused("database.hostname", "other.host", "its own option database.url");
+        assertRefused("database.port", "5433", "its own option database.url");
+        assertRefused("database.dbname", "other", "its own option database.url");
+        assertRefused("database.user", "other", "its own option database.user");
+        Map<String, String> password = minimal();
+        password.put("debezium.database.password", "0ther-s3cret");
+        assertThatThrownBy(() -> config(password)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("debezium.database.password").hasMessageContaining("database.password")
+                .hasMessageNotContaining("0ther-s3cret");
+    }
+
+    @Test
+    void theUrlsTlsParametersReachDebeziumsConnectionsAndTheOthersItsDriverPassThrough() {
+        Map<String, String> options = minimal();
+        options.put("database.url", "jdbc:postgresql://db.internal:6543/shop?sslmode=verify-full"
+                + "&sslrootcert=/etc/once/ca%20bundle.crt&sslcert=/etc/once/relay.crt&sslkey=/etc/once/relay.pk8"
+                + "&sslpassword=k3y-s3cret&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory&connectTimeout=7&tcpKeepAlive");
+        ConnectorConfig config = config(options);
+        Properties engine = EngineProperties.of(config);
+
+        assertThat(engine.getProperty("database.hostname")).isEqualTo("db.internal");
+        assertThat(engine.getProperty("database.dbname")).isEqualTo("shop");
+        assertThat(engine.getProperty("database.sslmode")).isEqualTo("verify-full");
+        assertThat(engine.getProperty("database.sslrootcert")).as("decoded as the driver decodes it").isEqualTo("/etc/once/ca bundle.crt");
+        assertThat(engine.getProperty("database.sslcert")).isEqualTo("/etc/once/relay.crt");
+        assertThat(engine.getProperty("database.sslkey")).isEqualTo("/etc/once/relay.pk8");
+        assertThat(engine.getProperty("database.sslpassword")).isEqualTo("k3y-s3cret");
+        assertThat(engine.getProperty("database.sslfactory")).isEqualTo("org.postgresql.ssl.DefaultJavaSSLFactory");
+        assertThat(engine.getProperty("driver.connectTimeout")).isEqualTo("7");
+        assertThat(engine.getProperty("driver.tcpKeepAlive")).isEqualTo("");
+        assertThat(config.databaseProperties()).containsEntry("sslmode", "verify-full").containsEntry("user", "relay")
+                .containsEntry("password", "s3cret").containsEntry("connectTimeout", "7");
+        assertThat(config.describe()).contains("sslpassword=[hidden]").doesNotContain("k3y-s3cret");
+        assertThat(config.shownDatabaseUrl()).contains("sslmode=verify-full").doesNotContain("k3y-s3cret");
+    }
+
+    @Test
+    void tlsGivenAsDebeziumOptionsReachesTheConnectorsOwnConnectionsToo() {
+        Map<String, String> options = minimal();
+        options.put("database.url", "jdbc:postgresql://db.internal/shop");
+        options.put("debezium.database.sslmode", "verify-ca");
+        options.put("debezium.database.sslrootcert", "/etc/once/ca.crt");
+        options.put("debezium.driver.sslhostnameverifier", "com.example.Verifier");
+        ConnectorConfig config = config(options);
+
+        assertThat(config.databasePort()).isEqualTo(5432);
+        assertThat(config.databaseProperties()).containsEntry("sslmode", "verify-ca").containsEntry("sslrootcert", "/etc/once/ca.crt")
+                .containsEntry("sslhostnameverifier", "com.example.Verifier");
+        assertThat(EngineProperties.of(config)).containsEntry("database.sslmode", "verify-ca")
+                .containsEntry("driver.sslhostnameverifier", "com.example.Verifier");
+    }
+
+    @Test
+    void oneParameterGivenTwiceWithDifferentValuesIsRefusedNamingBothPlaces() {
+        Map<String, String> options = minimal();
+        options.put("debezium.database.sslmode", "verify-full");
+        assertThatThrownBy(() -> config(options)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("debezium.database.sslmode=verify-full conflicts with database.url parameter sslmode=require")
+                .hasMessageContaining("one value, in one place");
+
+        options.put("debezium.database.sslmode", "require");
+        assertThat(config(options).driverParameters().all()).as("the same value twice is no conflict").containsEntry("sslmode", "require");
+
+        Map<String, String> passwords = minimal();
+        passwords.put("database.url", "jdbc:postgresql://db/shop?sslpassword=one-s3cret");
+        passwords.put("debezium.driver.sslpassword", "two-s3cret");
+        assertThatThrownBy(() -> config(passwords)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("debezium.driver.sslpassword=[hidden] conflicts with database.url parameter sslpassword=[hidden]")
+                .hasMessageNotContaining("one-s3cret").hasMessageNotContaining("two-s3cret");
+
+        Map<String, String> user = minimal();
+        user.put("database.url", "jdbc:postgresql://db/shop?user=other");
+        assertThatThrownBy(() -> config(user)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("database.user=relay conflicts with database.url parameter user=other");
+    }
+
+    @Test
+    void parametersThatWouldPointDebeziumElsewhereAndUnknownTlsModesAreRefused() {
+        for (String query : new String[] {"hostname=other", "port=5433", "dbname=other", "replication=database"}) {
+            Map<String, String> options = minimal();
+            options.put("database.url", "jdbc:postgresql://db/shop?" + query);
+            assertThatThrownBy(() -> config(options)).as(query).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("database.url parameter " + query + " is refused");
+        }
+        Map<String, String> mode = minimal();
+        mode.put("database.url", "jdbc:postgresql://db/shop?sslmode=verify_full");
+        assertThatThrownBy(() -> config(mode)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sslmode=verify_full is not a TLS mode")
+                .hasMessageContaining("disable, allow, prefer, require, verify-ca, verify-full");
     }
 
     @Test
