@@ -26,7 +26,7 @@ public enum Cell {
             + " slot.lost.recovery=resend-table", 1),
     NETWORK_CUT_KAFKA("network between the relay and Kafka cut for 20 s", 1),
     NETWORK_CUT_POSTGRES("network between the relay and PostgreSQL cut for 20 s", 1),
-    ALL("every fault above in one run, one after another at random moments (relay with a standby)", 2);
+    ALL_AT_ONCE("every fault above in one run, one after another at random moments (relay with a standby)", 2);
 
     private final String description;
     private final int connectors;
@@ -48,7 +48,7 @@ public enum Cell {
 
     /** Whether the connector reaches Kafka and PostgreSQL through {@link RelayProxies} in this cell. */
     boolean proxied() {
-        return this == NETWORK_CUT_KAFKA || this == NETWORK_CUT_POSTGRES || this == ALL;
+        return this == NETWORK_CUT_KAFKA || this == NETWORK_CUT_POSTGRES || this == ALL_AT_ONCE;
     }
 
     /**

@@ -46,6 +46,7 @@ final class CellRun {
     // the fault, at least a second (the p99 of a loaded 2-core machine swings too much to be the yardstick).
     private static final long MIN_NORMAL_MS = 1_000;
     private static final long LOAD_AFTER_FAULT_MS = 5_000;
+    private static final long OPENING_BALANCE = 100_000_000;
 
     private final Servers servers;
     private final MatrixOptions options;
@@ -74,8 +75,10 @@ final class CellRun {
              Deployment deployment = Deployment.start(servers.infra(), dir, cell, proxies == null ? Map.of() : proxies.connectorOptions());
              TopicTally topics = new TopicTally(servers.infra().bootstrapServers(), topicsRead).start()) {
             FaultLog duplicates = new FaultLog(EnumSet.of(Fault.CLIENT_RETRY, Fault.BUSINESS_RESEND));
+            // Money for as long as the fault keeps the load going: refused purchases write no events and would let the
+            // pipeline idle through the rest of the fault (the first all-at-once runs did, a card kill then waited in vain).
             Buyers buyers = new Buyers(deployment.payments(), options.events(), options.clients(), options.rate(), options.seed(),
-                    duplicates, id -> { });
+                    duplicates, id -> { }, OPENING_BALANCE);
             buyers.openAccounts();
             int warmUp = Math.max(1, Math.min(2_000, options.events() / 5));
             buyers.warmUp(warmUp);
@@ -101,7 +104,7 @@ final class CellRun {
             out.printf("  fault at %.1f s: %s%n", (faultAt - start) / 1000.0, cell.description());
             String happened;
             try {
-                happened = new FaultInjection(servers, deployment, proxies, new Random(options.seed())).inject(cell);
+                happened = new FaultInjection(servers, deployment, proxies, new Random(options.seed()), out).inject(cell);
             } finally {
                 faultOver.set(System.currentTimeMillis());
             }

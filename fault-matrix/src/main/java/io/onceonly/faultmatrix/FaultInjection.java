@@ -1,5 +1,6 @@
 package io.onceonly.faultmatrix;
 
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,16 +45,18 @@ final class FaultInjection {
     private final Deployment deployment;
     private final RelayProxies proxies;
     private final Random random;
+    private final PrintStream out;
 
     /**
      * @param proxies the connector's proxies, for the cells that cut its network; else null
-     * @param random when the faults of {@link Cell#ALL} happen, and in which order
+     * @param random when the faults of {@link Cell#ALL_AT_ONCE} happen, and in which order
      */
-    FaultInjection(Servers servers, Deployment deployment, RelayProxies proxies, Random random) {
+    FaultInjection(Servers servers, Deployment deployment, RelayProxies proxies, Random random, PrintStream out) {
         this.servers = servers;
         this.deployment = deployment;
         this.proxies = proxies;
         this.random = random;
+        this.out = out;
     }
 
     String inject(Cell cell) throws Exception {
@@ -90,10 +93,11 @@ final class FaultInjection {
             case CARD_KILL -> {
                 StageProcess card = deployment.card();
                 post(URI.create("http://127.0.0.1:" + card.httpPort() + CardIssuingApp.HOLD_PATH));
-                Await.until("the card service holding after a database commit", WAIT, () -> {
-                    JsonNode health = card.health();
-                    return health != null && health.path("held").asBoolean();
-                });
+                JsonNode[] seen = {null};
+                Await.until("the card service holding after a database commit (it holds at its next batch of cards)", WAIT, () -> {
+                    seen[0] = card.health();
+                    return seen[0] != null && seen[0].path("held").asBoolean();
+                }, () -> "its /health: " + seen[0] + "; see " + card.log());
                 deployment.cardAboutToDie();
                 card.kill();
                 card.start();
@@ -134,13 +138,16 @@ final class FaultInjection {
                 proxies.restorePostgres();
                 yield "every connection of the relay to PostgreSQL stalled for " + CUT.toSeconds() + " s, then flowed again";
             }
-            case ALL -> {
-                List<Cell> faults = new ArrayList<>(EnumSet.complementOf(EnumSet.of(Cell.ALL, Cell.RELAY_KILL)));
+            case ALL_AT_ONCE -> {
+                List<Cell> faults = new ArrayList<>(EnumSet.complementOf(EnumSet.of(Cell.ALL_AT_ONCE, Cell.RELAY_KILL)));
                 Collections.shuffle(faults, random);
                 StringBuilder story = new StringBuilder();
                 for (Cell fault : faults) {
                     Thread.sleep(1_000 + random.nextInt(4_000));
-                    story.append(story.length() == 0 ? "" : "; ").append(fault.id()).append(": ").append(inject(fault));
+                    long began = System.nanoTime();
+                    String happened = inject(fault);
+                    out.printf("    %s: %s (%.1f s)%n", fault.id(), happened, (System.nanoTime() - began) / 1e9);
+                    story.append(story.length() == 0 ? "" : "; ").append(fault.id()).append(": ").append(happened);
                 }
                 yield story.toString();
             }

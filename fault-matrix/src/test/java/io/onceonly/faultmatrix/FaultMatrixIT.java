@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The matrix with a few thousand purchases per cell: every verdict must hold (no loss, no double
  * effect, every payment its card). Timings are reported, never asserted.
  *
- * <p>By default the suite runs {@code all} (every fault of the single cells, one after another in
- * one run) and {@code relay-kill} (the one fault {@code all} leaves out: it runs a standby), which
+ * <p>By default the suite runs {@code all-at-once} (every fault of the single cells, one after another
+ * in one run) and {@code relay-kill} (the one fault {@code all-at-once} leaves out: it runs a standby), which
  * keeps the module near four minutes; {@code -Dfault-matrix.cells=every} runs each cell on its own
  * as well (about 15 minutes on two cores).
  */
@@ -25,7 +25,7 @@ class FaultMatrixIT {
 
     @Test
     void everyVerdictHolds() throws Exception {
-        String cells = System.getProperty("fault-matrix.cells", "relay-kill,all");
+        String cells = System.getProperty("fault-matrix.cells", "relay-kill,all-at-once");
         if (cells.equals("every")) {
             cells = "all";
         }

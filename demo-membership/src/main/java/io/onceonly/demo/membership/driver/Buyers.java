@@ -46,6 +46,7 @@ public final class Buyers {
     private final FaultLog faults;
     private final Consumer<UUID> onCommitted;
     private final int accounts;
+    private final long openingBalance;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong answered = new AtomicLong();
@@ -65,6 +66,16 @@ public final class Buyers {
      * @param onCommitted told each payment id right after its transaction committed
      */
     public Buyers(Payments payments, int events, int clients, int rate, long seed, FaultLog faults, Consumer<UUID> onCommitted) {
+        this(payments, events, clients, rate, seed, faults, onCommitted, OPENING_BALANCE);
+    }
+
+    /**
+     * As the other constructor, with each account opened with {@code openingBalance} cents: a load that
+     * goes on past {@code events} ({@link #runUntil}) needs money for it, or every purchase past the
+     * accounts' means is refused and no event is written any more.
+     */
+    public Buyers(Payments payments, int events, int clients, int rate, long seed, FaultLog faults, Consumer<UUID> onCommitted,
+                  long openingBalance) {
         this.payments = payments;
         this.events = events;
         this.clients = clients;
@@ -73,6 +84,7 @@ public final class Buyers {
         this.faults = faults;
         this.onCommitted = onCommitted;
         this.accounts = Math.max(4, events / 8);
+        this.openingBalance = openingBalance;
     }
 
     /** Opens the buyers' accounts. */
@@ -81,7 +93,7 @@ public final class Buyers {
         for (int i = 0; i < accounts; i++) {
             users.add(user(i));
         }
-        payments.openAccounts(users, OPENING_BALANCE);
+        payments.openAccounts(users, openingBalance);
     }
 
     /**
@@ -108,7 +120,7 @@ public final class Buyers {
     /**
      * Sends the remaining purchase requests, measured, and goes on sending at the same rate, past
      * {@code events} if need be, until {@code done} says so: the load stays steady for as long as a
-     * fault lasts. Accounts run dry past {@code events}, so more purchases are refused.
+     * fault lasts. Past {@code events} the accounts need a larger opening balance (see the constructor).
      */
     public void runUntil(BooleanSupplier done) throws InterruptedException {
         send(i -> i < events || !done.getAsBoolean(), true);
