@@ -52,6 +52,7 @@ import io.onceonly.connector.source.SlotLostException;
 import io.onceonly.connector.source.SlotOccupancy;
 import io.onceonly.connector.source.SourceDatabase;
 import io.onceonly.connector.standby.ConnectorRole;
+import io.onceonly.connector.standby.LostRace;
 import io.onceonly.connector.standby.OtherReader;
 import io.onceonly.connector.standby.Role;
 import io.onceonly.connector.standby.SlotTakenException;
@@ -100,6 +101,9 @@ public final class OutboxConnector implements AutoCloseable {
     private volatile Relay relay;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private volatile ScheduledFuture<?> looking;
+    private volatile ScheduledFuture<?> watchingOthers;
+    private volatile ScheduledFuture<?> purgeLooks;
+    private Takeover takeover;
     private boolean refusedTermination;
     private volatile boolean slotUnreadable;
     private ReplicationSlot slot;
@@ -137,7 +141,7 @@ public final class OutboxConnector implements AutoCloseable {
             // Checked by a standby too: a setting that cannot work should fail its start, not its takeover.
             new TransactionCapacity(kafkaClient("-admin")).require(TRANSACTION_CHECK_TIMEOUT);
         }
-        Takeover takeover = new Takeover(Duration.ofMillis(config.standbyTakeoverAfterMs()));
+        takeover = new Takeover(Duration.ofMillis(config.standbyTakeoverAfterMs()));
         SlotOccupancy now = occupancy();
         if (now != null && now.held()) {
             // A silent holder too: the first look, one interval later, ends it if it is still silent.
@@ -237,10 +241,10 @@ public final class OutboxConnector implements AutoCloseable {
         // the rest is margin for a loaded machine, since mistaking its own confirmation for another reader's would stop
         // a healthy instance, while a woken zombie only stops a few seconds later.
         OtherReader other = new OtherReader(Duration.ofMillis(config.offsetFlushIntervalMs() + poll + 4_000));
-        watch.scheduleWithFixedDelay(() -> lookForOtherReader(other), poll, poll, TimeUnit.MILLISECONDS);
+        watchingOthers = watch.scheduleWithFixedDelay(() -> lookForOtherReader(other), poll, poll, TimeUnit.MILLISECONDS);
         if (retention != null) {
             long period = config.retentionPeriodMs();
-            purging.scheduleWithFixedDelay(this::purge, period, period, TimeUnit.MILLISECONDS);
+            purgeLooks = purging.scheduleWithFixedDelay(this::purge, period, period, TimeUnit.MILLISECONDS);
             LOG.info("outbox retention on: rows of {} older than {} are deleted once relayed, looked for every {} ms", config.outboxTable(),
                     config.retention().get(), period);
         }
@@ -334,6 +338,11 @@ public final class OutboxConnector implements AutoCloseable {
                 })
                 .using((success, message, error) -> {
                     running = false;
+                    if (!success && relay != null && LostRace.lost(config.exactlyOnce(), relay.activity(), occupancy())) {
+                        backToStandby("another instance streams the replication slot again and this one relayed nothing since it"
+                                + " started its engine (" + rootMessage(error, message) + "); waiting as the standby again");
+                        return;
+                    }
                     if (success) {
                         finished.complete(null);
                     } else {
@@ -351,6 +360,37 @@ public final class OutboxConnector implements AutoCloseable {
                 })
                 .build();
         engineThread.execute(engine);
+    }
+
+    // On the engine's thread, as its last act: nothing of this engine remains, the standby's look at the slot resumes.
+    private synchronized void backToStandby(String reason) {
+        engine = null;
+        if (watchingOthers != null) {
+            watchingOthers.cancel(false);
+        }
+        if (purgeLooks != null) {
+            purgeLooks.cancel(false);
+        }
+        Relay old = relay;
+        relay = null;
+        if (old != null) {
+            old.close(PRODUCER_STOP);
+        }
+        if (closing) {
+            finished.complete(null);
+            return;
+        }
+        role.become(Role.STANDBY, reason);
+        long poll = config.standbyPollIntervalMs();
+        looking = watch.scheduleWithFixedDelay(() -> lookAtSlot(takeover), poll, poll, TimeUnit.MILLISECONDS);
+    }
+
+    private static String rootMessage(Throwable error, String message) {
+        Throwable root = error;
+        while (root != null && root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root != null ? root.getMessage() : message;
     }
 
     private static RelayFencedException fencedIn(Throwable error) {
