@@ -26,6 +26,7 @@ import io.onceonly.demo.membership.driver.Fault;
 import io.onceonly.demo.membership.driver.FaultLog;
 import io.onceonly.demo.membership.payment.PaymentSchema;
 import io.onceonly.demo.membership.pipeline.DemoFootprint;
+import io.onceonly.demo.membership.pipeline.Settling;
 import io.onceonly.demo.membership.report.Check;
 import io.onceonly.demo.membership.report.Ledger;
 import io.onceonly.demo.membership.report.TopicTally;
@@ -156,29 +157,15 @@ final class CellRun {
     }
 
     // Done when every payment has its card, every event reached the topic, and nothing moved for SETTLE.
-    private String awaitDrained(DataSource db, Buyers buyers, TopicTally topics) throws InterruptedException {
-        long[] stableSince = {0};
-        String[] last = {""};
-        boolean drained = Await.holdsWithin(DRAIN, () -> {
+    private String awaitDrained(DataSource db, Buyers buyers, TopicTally topics) {
+        String last = Settling.await(DRAIN, SETTLE, () -> {
             long payments = count(db, DemoNames.PAYMENT_SCHEMA + ".payment");
             long cards = cards(db);
             String state = payments + "/" + topics.eventIds(DemoNames.PAYMENT_TOPIC) + "/" + topics.records(DemoNames.CARD_TOPIC) + "/" + cards;
-            boolean accounted = topics.eventIds(DemoNames.PAYMENT_TOPIC) >= buyers.written() && cards >= payments;
-            boolean settled = false;
-            if (accounted && state.equals(last[0])) {
-                if (stableSince[0] == 0) {
-                    stableSince[0] = System.nanoTime();
-                } else {
-                    settled = System.nanoTime() - stableSince[0] >= SETTLE.toNanos();
-                }
-            } else {
-                stableSince[0] = 0;
-            }
-            last[0] = state;
-            return settled;
+            return new Settling.Look(state, topics.eventIds(DemoNames.PAYMENT_TOPIC) >= buyers.written() && cards >= payments);
         });
-        return drained ? "" : "not caught up " + DRAIN.toSeconds() + " s after the load ended (payments/events relayed/forwarded/"
-                + "paid cards: " + last[0] + "); see the stages' logs";
+        return last == null ? "" : "not caught up " + DRAIN.toSeconds() + " s after the load ended (payments/events relayed/forwarded/"
+                + "paid cards: " + last + "); see the stages' logs";
     }
 
     private static long cards(DataSource db) throws SQLException {

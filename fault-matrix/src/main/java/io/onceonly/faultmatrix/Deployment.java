@@ -24,6 +24,7 @@ import io.onceonly.stack.FreePort;
 final class Deployment implements AutoCloseable {
 
     static final Duration START = Duration.ofSeconds(180);
+    private static final Duration STOP = Duration.ofSeconds(60);
 
     private final StageProcess payment;
     private final StageProcess card;
@@ -116,22 +117,7 @@ final class Deployment implements AutoCloseable {
      * @return what did not stop cleanly, or empty
      */
     String stop() throws InterruptedException {
-        StringBuilder trouble = new StringBuilder();
-        stopOne(payment, trouble);
-        trouble.append(pipeline.stop());
-        stopOne(card, trouble);
-        return trouble.toString();
-    }
-
-    private static void stopOne(StageProcess stage, StringBuilder trouble) {
-        try {
-            int exit = stage.stop(Duration.ofSeconds(60));
-            if (exit != 0) {
-                trouble.append(stage.log().getFileName()).append(": exit code ").append(exit).append(". ");
-            }
-        } catch (IllegalStateException e) {
-            trouble.append(e.getMessage()).append(". ");
-        }
+        return payment.stopAndSay(STOP) + pipeline.stop() + card.stopAndSay(STOP);
     }
 
     @Override

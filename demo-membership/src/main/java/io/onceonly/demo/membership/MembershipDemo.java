@@ -24,6 +24,7 @@ import io.onceonly.demo.membership.payment.PaymentService;
 import io.onceonly.demo.membership.pipeline.DemoFootprint;
 import io.onceonly.demo.membership.pipeline.Infrastructure;
 import io.onceonly.demo.membership.pipeline.Pipeline;
+import io.onceonly.demo.membership.pipeline.Settling;
 import io.onceonly.demo.membership.report.DemoReport;
 import io.onceonly.demo.membership.report.LatencyRecorder;
 import io.onceonly.demo.membership.report.Ledger;
@@ -212,11 +213,8 @@ public final class MembershipDemo {
     }
 
     // Done when every layer has accounted for everything upstream of it, and nothing moved for SETTLE.
-    private static String awaitDrained(Buyers buyers, FaultLog faults, TopicTally topics, CardIssuingService cards)
-            throws InterruptedException {
-        long[] stableSince = {0};
-        String[] last = {""};
-        boolean drained = Await.holdsWithin(DRAIN, () -> {
+    private static String awaitDrained(Buyers buyers, FaultLog faults, TopicTally topics, CardIssuingService cards) {
+        String last = Settling.await(DRAIN, SETTLE, () -> {
             long relayed = topics.records(DemoNames.PAYMENT_TOPIC);
             String state = relayed + "/" + topics.records(DemoNames.CARD_TOPIC) + "/" + topics.records(DemoNames.DUPLICATES_TOPIC)
                     + "/" + cards.issued() + "/" + cards.delivered();
@@ -225,24 +223,13 @@ public final class MembershipDemo {
                     && topics.records(DemoNames.CARD_TOPIC) + topics.records(DemoNames.DUPLICATES_TOPIC)
                             + topics.records(DemoNames.DEDUP_DEAD_LETTER) >= relayed
                     && cards.issued() >= buyers.completed();
-            boolean settled = false;
-            if (accounted && state.equals(last[0])) {
-                if (stableSince[0] == 0) {
-                    stableSince[0] = System.nanoTime();
-                } else {
-                    settled = System.nanoTime() - stableSince[0] >= SETTLE.toNanos();
-                }
-            } else {
-                stableSince[0] = 0;
-            }
-            last[0] = state;
-            return settled;
+            return new Settling.Look(state, accounted);
         });
-        if (drained) {
+        if (last == null) {
             return "";
         }
         return "the pipeline had not caught up " + DRAIN.toSeconds() + " s after the last purchase (relayed/forwarded/"
-                + "duplicates/cards/deliveries: " + last[0] + "); see the stages' logs";
+                + "duplicates/cards/deliveries: " + last + "); see the stages' logs";
     }
 
     private static void clearEarlierRun(DemoFootprint footprint, DemoOptions options, PrintStream out) throws SQLException {

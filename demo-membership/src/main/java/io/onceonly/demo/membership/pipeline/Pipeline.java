@@ -208,14 +208,7 @@ public final class Pipeline implements AutoCloseable {
         connectors.stream().filter(c -> !stages.contains(c)).forEach(stages::add);
         stages.addAll(dedups);
         for (StageProcess stage : stages) {
-            try {
-                int exit = stage.stop(Duration.ofSeconds(60));
-                if (exit != 0) {
-                    trouble.append(stage.log().getFileName()).append(": exit code ").append(exit).append(". ");
-                }
-            } catch (IllegalStateException e) {
-                trouble.append(e.getMessage()).append(". ");
-            }
+            trouble.append(stage.stopAndSay(Duration.ofSeconds(60)));
         }
         return trouble.toString();
     }

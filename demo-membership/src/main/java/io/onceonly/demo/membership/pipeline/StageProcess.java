@@ -131,6 +131,20 @@ public final class StageProcess implements AutoCloseable {
         return process.awaitExit(timeout);
     }
 
+    /**
+     * SIGTERM as {@link #stop(Duration)}, for a report.
+     *
+     * @return empty when it exited with 0, else what went wrong, naming its log
+     */
+    public String stopAndSay(Duration timeout) {
+        try {
+            int exit = stop(timeout);
+            return exit == 0 ? "" : log.getFileName() + ": exit code " + exit + ". ";
+        } catch (IllegalStateException e) {
+            return e.getMessage() + ". ";
+        }
+    }
+
     /** How often the stage was started. */
     public synchronized int starts() {
         return starts;
