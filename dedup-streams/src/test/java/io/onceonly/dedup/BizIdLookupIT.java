@@ -136,7 +136,8 @@ class BizIdLookupIT {
             for (CompletableFuture<HttpResponse<String>> lookup : waiting) {
                 statuses.add(lookup.get().statusCode());
             }
-            assertThat(statuses).containsOnly(504, 503).filteredOn(status -> status == 504).hasSizeGreaterThanOrEqualTo(BizIdLookup.THREADS);
+            // isSubsetOf, not containsOnly: when every waiting lookup timed out, there is no 503 among them (seen in a full run).
+            assertThat(statuses).isSubsetOf(504, 503).filteredOn(status -> status == 504).hasSizeGreaterThanOrEqualTo(BizIdLookup.THREADS);
         }
     }
 
