@@ -87,12 +87,6 @@ final class Deployment implements AutoCloseable {
         return card;
     }
 
-    /** Cards committed by the running card service, from its /health; -1 when it does not answer. */
-    long cardsIssued() throws InterruptedException {
-        JsonNode health = card.health();
-        return health == null ? -1 : health.path("cardsIssued").asLong(-1);
-    }
-
     /**
      * Remembers the running card service's refused claims before it is killed: a restarted
      * service counts from zero.
