@@ -1,6 +1,8 @@
 package io.onceonly.runtime;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -79,10 +81,11 @@ public final class AppRunner {
             }
             app = starter.start(options);
         } catch (ConfigException | IllegalArgumentException e) {
-            err.println("Configuration error: " + e.getMessage());
+            // A refused value is quoted in the message: a URL in it may carry a password.
+            err.println("Configuration error: " + EffectiveConfig.hideInside(String.valueOf(e.getMessage())));
             return 2;
         } catch (Exception e) {
-            LOG.error("could not start: {}", e.toString(), e);
+            LOG.error("could not start: {}", EffectiveConfig.hideInside(traceOf(e)));
             return 1;
         }
         CountDownLatch stop = new CountDownLatch(1);
@@ -93,7 +96,7 @@ public final class AppRunner {
             while (!stop.await(1, TimeUnit.SECONDS)) {
                 String failure = app.failure();
                 if (failure != null) {
-                    LOG.error("stopping: {}", failure);
+                    LOG.error("stopping: {}", EffectiveConfig.hideInside(failure));
                     code = 1;
                     break;
                 }
@@ -109,9 +112,16 @@ public final class AppRunner {
         }
         String unfinished = app.unfinishedAtStop();
         if (unfinished != null) {
-            LOG.error("stopped without handing everything over: {}", unfinished);
+            LOG.error("stopped without handing everything over: {}", EffectiveConfig.hideInside(unfinished));
             return 1;
         }
         return code;
+    }
+
+    // The whole trace as text, so that secrets in any message of its causes are hidden before it is logged.
+    private static String traceOf(Exception e) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        return trace.toString();
     }
 }
