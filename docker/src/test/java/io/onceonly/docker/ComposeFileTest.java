@@ -231,6 +231,37 @@ class ComposeFileTest {
                 .contains("service dedup", "MODULE=demo-membership is no app these checks know", "DeployableApp");
     }
 
+    @Test
+    void aPasswordWithADefaultIsReported() {
+        ComposeFile compose = inline(DEDUP.replace("ONCE_HTTP_PORT:", "ONCE_KAFKA_SSL_KEY_PASSWORD: ${KEY_PASSWORD:-changeit}\n      ONCE_HTTP_PORT:"));
+
+        assertThat(ComposeRules.secrets(compose)).singleElement().asString()
+                .contains("service dedup", "ONCE_KAFKA_SSL_KEY_PASSWORD has a default secret", "${KEY_PASSWORD:?set KEY_PASSWORD}");
+    }
+
+    @Test
+    void aPasswordWrittenInTheFileIsReported() {
+        ComposeFile compose = inline(DEDUP.replace("ONCE_HTTP_PORT:", "ONCE_KAFKA_SSL_KEY_PASSWORD: changeit\n      ONCE_HTTP_PORT:"));
+
+        assertThat(ComposeRules.secrets(compose)).singleElement().asString()
+                .contains("service dedup", "ONCE_KAFKA_SSL_KEY_PASSWORD is a secret written in the file");
+    }
+
+    @Test
+    void aRequiredPasswordWhoseMessageDoesNotNameItIsReported() {
+        ComposeFile compose = inline(DEDUP.replace("ONCE_HTTP_PORT:", "ONCE_KAFKA_SSL_KEY_PASSWORD: ${KEY_PASSWORD:?required}\n      ONCE_HTTP_PORT:"));
+
+        assertThat(ComposeRules.secrets(compose)).singleElement().asString()
+                .contains("service dedup", "does not name KEY_PASSWORD");
+    }
+
+    @Test
+    void anEmptyDefaultThatTheServiceChecksItselfIsAllowed() {
+        ComposeFile compose = inline(DEDUP.replace("ONCE_HTTP_PORT:", "ONCE_KAFKA_SSL_KEY_PASSWORD: ${KEY_PASSWORD:-}\n      ONCE_HTTP_PORT:"));
+
+        assertThat(ComposeRules.secrets(compose)).isEmpty();
+    }
+
     private static ComposeFile inline(String yaml) {
         return ComposeFile.parse(yaml, DIR);
     }

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigException;
 
 import io.onceonly.runtime.AppOptions;
+import io.onceonly.runtime.EffectiveConfig;
 
 /**
  * What must hold for the apps of a Compose file to start as written: each rule returns the
@@ -23,6 +24,8 @@ import io.onceonly.runtime.AppOptions;
  */
 final class ComposeRules {
 
+    // ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?message}, ${NAME?message}
+    private static final Pattern SECRET_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?}");
     private static final Pattern HEALTH_URL = Pattern.compile("https?://(?:localhost|127\\.0\\.0\\.1|\\[::1]):(\\d+)/health\\b");
 
     private ComposeRules() {
@@ -36,6 +39,50 @@ final class ComposeRules {
         problems.addAll(scaling(compose));
         problems.addAll(BrokerRules.check(compose));
         problems.addAll(buildInputs(compose));
+        problems.addAll(secrets(compose));
+        return problems;
+    }
+
+    /**
+     * No secret has a value written in the file: a variable named like a password, token or key
+     * ({@link EffectiveConfig#isSecret}) is required with {@code ${NAME:?message naming NAME}}, so
+     * Compose refuses to start without it and says which; only an empty default is allowed, for a
+     * service that checks it itself (Grafana's profile).
+     */
+    static List<String> secrets(ComposeFile compose) {
+        List<String> problems = new ArrayList<>();
+        for (ComposeService service : compose.services().values()) {
+            service.rawEnvironment().forEach((name, value) -> {
+                if (value == null) {
+                    return;
+                }
+                Matcher reference = SECRET_REFERENCE.matcher(value);
+                boolean referenced = false;
+                while (reference.find()) {
+                    String variable = reference.group(1);
+                    if (!EffectiveConfig.isSecret(variable.toLowerCase(Locale.ROOT)) && !EffectiveConfig.isSecret(name.toLowerCase(Locale.ROOT))) {
+                        continue;
+                    }
+                    referenced = true;
+                    String operator = reference.group(2);
+                    String rest = reference.group(3);
+                    if (operator == null) {
+                        problems.add("service " + service.name() + ": " + name + " takes ${" + variable + "} without a check; write ${"
+                                + variable + ":?set " + variable + "} so that Compose refuses to start without it and says which");
+                    } else if (operator.endsWith("-") && !rest.isEmpty()) {
+                        problems.add("service " + service.name() + ": " + name + " has a default secret (${" + variable + operator
+                                + "...}); write ${" + variable + ":?set " + variable + "}: a password written in the file is everyone's");
+                    } else if (operator.endsWith("?") && !rest.contains(variable)) {
+                        problems.add("service " + service.name() + ": the message of ${" + variable + ":?...} does not name " + variable
+                                + "; the operator reads only that message");
+                    }
+                }
+                if (!referenced && EffectiveConfig.isSecret(name.toLowerCase(Locale.ROOT)) && !value.isEmpty()) {
+                    problems.add("service " + service.name() + ": " + name + " is a secret written in the file; take it from a"
+                            + " variable: ${" + name + ":?set " + name + "}");
+                }
+            });
+        }
         return problems;
     }
 

@@ -40,6 +40,13 @@ record ComposeService(String name, JsonNode node) {
         return env;
     }
 
+    /** Environment variables by name as written, variable references not substituted. */
+    Map<String, String> rawEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        node.path("environment").properties().forEach(e -> env.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+        return env;
+    }
+
     /** The {@code MODULE} build argument, when the service is built from a Dockerfile with one. */
     Optional<String> buildModule() {
         JsonNode module = node.path("build").path("args").path("MODULE");

@@ -6,14 +6,14 @@ import java.sql.Statement;
 import java.util.List;
 
 import io.onceonly.contracts.OutboxSchema;
+import io.onceonly.demo.membership.services.Catalog;
 import io.onceonly.demo.membership.services.DemoNames;
 import io.onceonly.demo.membership.services.InTransaction;
 
 /** The payment service's tables, its outbox among them, in schema {@value DemoNames#PAYMENT_SCHEMA}. */
 public final class PaymentSchema {
 
-    private static final List<String> DDL = List.of(
-            "create schema if not exists " + DemoNames.PAYMENT_SCHEMA,
+    private static final List<String> TABLES = List.of(
             "create table if not exists " + DemoNames.PAYMENT_SCHEMA + ".account ("
                     + " user_id text primary key,"
                     + " initial_cents bigint not null,"
@@ -30,7 +30,11 @@ public final class PaymentSchema {
     private PaymentSchema() {
     }
 
-    /** Creates the schema, the tables and the outbox (contracts' DDL) beside them if missing, in one transaction. */
+    /**
+     * Creates the schema, the tables and the outbox (contracts' DDL) beside them if missing, in one transaction.
+     * What exists is left alone, so the service's role needs only to own its schema and to insert into an outbox
+     * made by the outbox's owner (docker/postgres/roles.sql).
+     */
     public static void install(Connection c) throws SQLException {
         install(c, DemoNames.PAYMENT_SCHEMA);
     }
@@ -42,12 +46,17 @@ public final class PaymentSchema {
     public static void install(Connection c, String outboxSchema) throws SQLException {
         InTransaction.run(c, tx -> {
             try (Statement s = tx.createStatement()) {
-                for (String ddl : DDL) {
+                if (!Catalog.hasSchema(s, DemoNames.PAYMENT_SCHEMA)) {
+                    s.execute("create schema if not exists " + DemoNames.PAYMENT_SCHEMA);
+                }
+                for (String ddl : TABLES) {
                     s.execute(ddl);
                 }
-                // Contracts' DDL creates the outbox in the current schema.
-                s.execute("set local search_path to " + outboxSchema);
-                OutboxSchema.installOutbox(tx);
+                if (!Catalog.hasTable(s, outboxSchema + "." + OutboxSchema.OUTBOX_TABLE)) {
+                    // Contracts' DDL creates the outbox in the current schema.
+                    s.execute("set local search_path to " + outboxSchema);
+                    OutboxSchema.installOutbox(tx);
+                }
             }
         });
     }

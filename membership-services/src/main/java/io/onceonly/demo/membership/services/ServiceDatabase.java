@@ -24,7 +24,9 @@ public final class ServiceDatabase {
         return options
                 .define(URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                         "JDBC URL of the " + whose + " database: jdbc:postgresql://host:5432/dbname.")
-                .define(USER, Type.STRING, "postgres", Importance.HIGH, "Database user; creates the service's tables at start.")
+                .define(USER, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                        "Database user: the role that owns the service's schema (it creates its tables there at start);"
+                                + " no superuser needed, see docker/postgres/roles.sql.")
                 .define(PASSWORD, Type.PASSWORD, "", Importance.HIGH, "Password of database.user.");
     }
 
