@@ -81,8 +81,8 @@ public final class AppRunner {
             }
             app = starter.start(options);
         } catch (ConfigException | IllegalArgumentException e) {
-            // A refused value is quoted in the message: a URL in it may carry a password.
-            err.println("Configuration error: " + EffectiveConfig.hideInside(String.valueOf(e.getMessage())));
+            // A refused value is quoted in the message: it may be a secret, or a URL that carries one.
+            err.println("Configuration error: " + EffectiveConfig.hideInMessage(String.valueOf(e.getMessage())));
             return 2;
         } catch (Exception e) {
             LOG.error("could not start: {}", EffectiveConfig.hideInside(traceOf(e)));

@@ -19,6 +19,9 @@ public final class EffectiveConfig {
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
             "(?i)([?&;][^=&;?\\s]*(password|secret|token|credential|key)[^=&;?\\s]*=)[^&;\\s]*");
 
+    // How Kafka's ConfigException(name, value, message) words itself.
+    private static final Pattern REFUSED_VALUE = Pattern.compile("(?s)Invalid value (.*) for configuration (\\S+?)(:.*|)");
+
     private EffectiveConfig() {
     }
 
@@ -28,6 +31,21 @@ public final class EffectiveConfig {
         options.forEach((name, value) -> shown.put(name, value == null || value.toString().isEmpty() ? value
                 : isSecret(name) ? HIDDEN : hideInside(value.toString())));
         return shown.toString();
+    }
+
+    /**
+     * {@code message} fit to print: a {@link org.apache.kafka.common.config.ConfigException}'s
+     * "Invalid value V for configuration NAME" with V replaced when NAME is secret (a value refused
+     * for its name, not for its content, is quoted whole), and the secrets of any URL in it hidden.
+     */
+    public static String hideInMessage(String message) {
+        if (message == null) {
+            return null;
+        }
+        Matcher refused = REFUSED_VALUE.matcher(message);
+        String shown = refused.matches() && isSecret(refused.group(2))
+                ? "Invalid value " + HIDDEN + " for configuration " + refused.group(2) + refused.group(3) : message;
+        return hideInside(shown);
     }
 
     /** Whether an option's value must never be logged. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,5 +75,18 @@ class AppOptionsTest {
         assertThat(described).doesNotContain("s3cret", "k3y", "hunter2", "t0k", "xyz")
                 .contains("?user=relay&password=[hidden]&sslmode=verify-full&sslpassword=[hidden]",
                         "https://admin:[hidden]@registry.example/api", "kafka.bootstrap.servers=b1:9092,b2:9092");
+    }
+
+    @Test
+    void aRefusedSecretIsNotQuotedInTheMessage() {
+        ConfigException refused = new ConfigException("kafka.sasl.jaas.config", "ScramLoginModule required password=\"s3cret\";",
+                "is not an option of the payment service");
+
+        assertThat(EffectiveConfig.hideInMessage(refused.getMessage())).isEqualTo(
+                "Invalid value [hidden] for configuration kafka.sasl.jaas.config: is not an option of the payment service");
+        assertThat(EffectiveConfig.hideInMessage(new ConfigException("database.url", "postgres://u:s3cret@db/x", "must look like jdbc:")
+                .getMessage())).isEqualTo("Invalid value postgres://u:[hidden]@db/x for configuration database.url: must look like jdbc:");
+        assertThat(EffectiveConfig.hideInMessage(new ConfigException("slot.name", "Bad-Name", null).getMessage()))
+                .as("a value that is no secret stays, to say what was wrong").contains("Bad-Name");
     }
 }

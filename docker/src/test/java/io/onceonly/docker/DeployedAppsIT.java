@@ -186,7 +186,7 @@ class DeployedAppsIT {
     @Order(4)
     void aStartThatFailsPrintsNoSecretEither() throws Exception {
         String closed = "jdbc:postgresql://127.0.0.1:" + FreePort.next() + "/" + DATABASE;
-        for (String app : List.of("connector", "payment", "dedup", "card")) {
+        for (String app : List.of("connector", "payment", "dedup", "card", "payment-kafka")) {
             Files.deleteIfExists(LOGS.resolve(app + "-failing.log"));
         }
         Map<String, ChildJvm> failing = new LinkedHashMap<>();
@@ -209,6 +209,12 @@ class DeployedAppsIT {
                         "--database.user=once_card", "--kafka.bootstrap.servers=127.0.0.1:9092"),
                 Map.of("ONCE_DATABASE_PASSWORD", SECRET + "-env"), LOGS.resolve("card-failing.log")));
 
+        // A secret under a name the app does not take: refused for its name, so not worth quoting.
+        failing.put("payment-kafka", ChildJvm.start("payment-not-its-option", MembershipServices.class.getName(),
+                ownLogging(MembershipServices.class.getName()),
+                List.of(MembershipServices.PAYMENT_SERVICE, "--database.url=" + url, "--database.user=once_payment"),
+                Map.of("ONCE_KAFKA_SASL_JAAS_CONFIG", jaas("payment", SECRET + "-not-its-option")),
+                LOGS.resolve("payment-kafka-failing.log")));
         for (Map.Entry<String, ChildJvm> app : failing.entrySet()) {
             try (ChildJvm jvm = app.getValue()) {
                 assertThat(jvm.awaitExit(Duration.ofSeconds(90))).as("%s exit code", app.getKey()).isNotNull().isNotZero();
