@@ -17,6 +17,8 @@ final class ExampleApplications {
                 .properties(
                         "spring.main.web-application-type=none",
                         "spring.main.banner-mode=off",
+                        // liquibase-core is on the test class path for LiquibaseChangelogIT; this service migrates with Flyway.
+                        "spring.liquibase.enabled=false",
                         "spring.application.name=card-service",
                         "spring.datasource.url=" + stack.postgres().jdbcUrl(),
                         "spring.datasource.username=" + stack.postgres().username(),
