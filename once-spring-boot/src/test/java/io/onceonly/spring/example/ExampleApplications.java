@@ -4,16 +4,26 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.onceonly.testkit.TestStack;
+import io.opentelemetry.api.OpenTelemetry;
 
 /** Starts {@link ExampleApplication} on the testkit stack, configured as a service's application.yaml would be. */
-final class ExampleApplications {
+public final class ExampleApplications {
 
     private ExampleApplications() {
     }
 
-    static ConfigurableApplicationContext start(TestStack stack, Class<?>... extraSources) {
+    public static ConfigurableApplicationContext start(TestStack stack) {
+        return start(stack, null);
+    }
+
+    /** As {@link #start(TestStack)}, with {@code openTelemetry} as the application's {@link OpenTelemetry} bean (none if null). */
+    public static ConfigurableApplicationContext start(TestStack stack, OpenTelemetry openTelemetry) {
         return new SpringApplicationBuilder(ExampleApplication.class)
-                .sources(extraSources)
+                .initializers(context -> {
+                    if (openTelemetry != null) {
+                        context.getBeanFactory().registerSingleton("openTelemetry", openTelemetry);
+                    }
+                })
                 .properties(
                         "spring.main.web-application-type=none",
                         "spring.main.banner-mode=off",
