@@ -44,7 +44,8 @@ public final class TraceExport {
 
     /**
      * The autoconfigured SDK when {@link #requested} by this process's environment and system
-     * properties, else null. Close it after the app stopped: that flushes the spans still queued.
+     * properties, else null. Close it after the app stopped: that flushes the spans still queued (the SDK registers no
+     * shutdown hook of its own).
      *
      * @param serviceName the {@code service.name} unless {@code OTEL_SERVICE_NAME} or {@code OTEL_RESOURCE_ATTRIBUTES} name one
      * @throws io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException when the {@code OTEL_*} settings are wrong
@@ -60,8 +61,10 @@ public final class TraceExport {
         defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
         defaults.put("otel.metrics.exporter", "none");
         defaults.put("otel.logs.exporter", "none");
-        // Environment variables and system properties win over these defaults.
-        return AutoConfiguredOpenTelemetrySdk.builder().addPropertiesSupplier(() -> defaults).build().getOpenTelemetrySdk();
+        // Environment variables and system properties win over these defaults. No shutdown hook of the SDK's own: the app
+        // closes it after its work stopped (AppRunner's SIGTERM handling), so the last spans are flushed, and flushed once.
+        return AutoConfiguredOpenTelemetrySdk.builder().addPropertiesSupplier(() -> defaults).disableShutdownHook().build()
+                .getOpenTelemetrySdk();
     }
 
     // The SDK's rule: a system property otel.x.y, else the environment variable OTEL_X_Y.
