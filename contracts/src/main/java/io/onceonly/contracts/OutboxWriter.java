@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -12,6 +13,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.onceonly.contracts.trace.TraceHeaders;
 import io.onceonly.contracts.wire.Violations;
 import io.onceonly.contracts.wire.WireLimits;
 import io.onceonly.contracts.wire.WireSize;
@@ -30,6 +32,11 @@ import io.onceonly.contracts.wire.WireSize;
  * <p>With {@link Builder#deleteAfterInsert(boolean)} each row is deleted in the same transaction
  * right after its insert: the write-ahead log keeps the insert for the connector, and the table
  * stays empty, so nothing needs purging.
+ *
+ * <p>Inside a traced transaction (the OpenTelemetry API on the class path and a valid current span)
+ * each event gets the W3C trace context as the extra headers {@code traceparent} and
+ * {@code tracestate}, unless it has its own; the connector, the dedup app and consumers continue
+ * the trace from them. {@link Builder#traceContext(boolean)} turns that off.
  */
 public final class OutboxWriter {
 
@@ -38,6 +45,7 @@ public final class OutboxWriter {
     private final String table;
     private final boolean deleteAfterInsert;
     private final int maxEventBytes;
+    private final boolean traceContext;
     private final String insertOneSql;
     private final String insertManySql;
     private final String deleteOneSql;
@@ -47,6 +55,7 @@ public final class OutboxWriter {
         this.table = b.table;
         this.deleteAfterInsert = b.deleteAfterInsert;
         this.maxEventBytes = b.maxEventBytes;
+        this.traceContext = b.traceContext;
         // One event, one statement, as cheap as a plain insert: PostgreSQL parses the payload to
         // jsonb and inserts it only if its rendering (which is what the relay sends, and can be
         // larger than the text given: {"a":1} renders as {"a": 1}) fits the room the rest of the
@@ -95,6 +104,11 @@ public final class OutboxWriter {
         return maxEventBytes;
     }
 
+    /** Whether events get the current W3C trace context as headers (see the class comment). */
+    public boolean writesTraceContext() {
+        return traceContext;
+    }
+
     /**
      * Writes one event in the caller's transaction.
      *
@@ -106,17 +120,18 @@ public final class OutboxWriter {
      */
     public void append(Connection tx, OutboxEvent event) throws SQLException {
         OpenTransaction.require(tx, "OutboxWriter.append");
-        long beyondPayload = beyondPayload(event);
+        Map<String, String> headers = headersOf(event, traceHeaders());
+        long beyondPayload = beyondPayload(event, headers);
         try (PreparedStatement insert = tx.prepareStatement(insertOneSql)) {
             insert.setObject(1, event.id());
             insert.setString(2, event.aggregateType());
             insert.setString(3, event.aggregateId());
             insert.setString(4, event.eventType());
             insert.setString(5, event.bizId());
-            if (event.headers().isEmpty()) {
+            if (headers.isEmpty()) {
                 insert.setNull(6, Types.VARCHAR);
             } else {
-                insert.setString(6, headersJson(event.headers()));
+                insert.setString(6, headersJson(headers));
             }
             insert.setString(7, event.payload());
             insert.setInt(8, payloadRoom(beyondPayload));
@@ -157,16 +172,18 @@ public final class OutboxWriter {
         String[][] texts = new String[6][n];
         Integer[] payloadRoom = new Integer[n];
         long[] beyondPayload = new long[n];
+        Map<String, String> trace = traceHeaders();
         for (int i = 0; i < n; i++) {
             OutboxEvent e = events.get(i);
+            Map<String, String> headers = headersOf(e, trace);
             ids[i] = e.id();
             texts[0][i] = e.aggregateType();
             texts[1][i] = e.aggregateId();
             texts[2][i] = e.eventType();
             texts[3][i] = e.bizId();
             texts[4][i] = e.payload();
-            texts[5][i] = e.headers().isEmpty() ? null : headersJson(e.headers());
-            beyondPayload[i] = beyondPayload(e);
+            texts[5][i] = headers.isEmpty() ? null : headersJson(headers);
+            beyondPayload[i] = beyondPayload(e, headers);
             payloadRoom[i] = payloadRoom(beyondPayload[i]);
         }
         try (PreparedStatement insert = tx.prepareStatement(insertManySql)) {
@@ -197,8 +214,22 @@ public final class OutboxWriter {
         }
     }
 
-    private static long beyondPayload(OutboxEvent e) {
-        return WireSize.beyondValue(e.aggregateType(), e.aggregateId(), e.eventType(), e.bizId(), e.headers());
+    private static long beyondPayload(OutboxEvent e, Map<String, String> headers) {
+        return WireSize.beyondValue(e.aggregateType(), e.aggregateId(), e.eventType(), e.bizId(), headers);
+    }
+
+    private Map<String, String> traceHeaders() {
+        return traceContext ? TraceHeaders.current() : Map.of();
+    }
+
+    /** The event's own headers, plus the trace context unless the event carries a traceparent of its own. */
+    private static Map<String, String> headersOf(OutboxEvent e, Map<String, String> trace) {
+        if (trace.isEmpty() || e.headers().containsKey(TraceHeaders.TRACEPARENT)) {
+            return e.headers();
+        }
+        Map<String, String> headers = new LinkedHashMap<>(e.headers());
+        headers.putAll(trace);
+        return headers;
     }
 
     /** The most bytes the rendered payload may take; -1 refuses any payload, since each renders to one byte at least. */
@@ -230,6 +261,7 @@ public final class OutboxWriter {
         private String table = OutboxSchema.OUTBOX_TABLE;
         private boolean deleteAfterInsert;
         private int maxEventBytes = WireLimits.DEFAULT_MAX_EVENT_BYTES;
+        private boolean traceContext = true;
 
         private Builder() {
         }
@@ -261,6 +293,15 @@ public final class OutboxWriter {
         /** Delete each row in the same transaction right after inserting it (default false). */
         public Builder deleteAfterInsert(boolean deleteAfterInsert) {
             this.deleteAfterInsert = deleteAfterInsert;
+            return this;
+        }
+
+        /**
+         * Whether each event gets the current W3C trace context as headers when the OpenTelemetry API
+         * is on the class path and a span is current (default true; without the API nothing is added).
+         */
+        public Builder traceContext(boolean traceContext) {
+            this.traceContext = traceContext;
             return this;
         }
 

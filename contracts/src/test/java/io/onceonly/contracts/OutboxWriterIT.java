@@ -20,6 +20,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+
+import io.onceonly.contracts.trace.TraceHeaders;
 import io.onceonly.contracts.wire.WireLimits;
 import io.onceonly.contracts.wire.WireSize;
 import io.onceonly.stack.PostgresService;
@@ -76,6 +84,72 @@ class OutboxWriterIT {
                 assertThat(json.readTree(rs.getString(7))).isEqualTo(json.valueToTree(event.headers()));
                 assertThat(rs.getObject(8, OffsetDateTime.class)).isAfterOrEqualTo(before);
                 assertThat(rs.next()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void insideASpanTheEventCarriesItsTraceContextAndOutsideNone() throws Exception {
+        OutboxEvent traced = plainEvent(bizId());
+        OutboxEvent untraced = plainEvent(bizId());
+        SpanContext spanContext;
+        // No global registration and no agent: the writer reads the current context through the API alone.
+        // (An SDK without a span processor makes only invalid spans, so the test gives it one.)
+        try (SdkTracerProvider tracing = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(InMemorySpanExporter.create())).build()) {
+            Span span = tracing.get("test").spanBuilder("pay").startSpan();
+            spanContext = span.getSpanContext();
+            try (Scope ignored = span.makeCurrent(); Connection tx = db.getConnection()) {
+                tx.setAutoCommit(false);
+                writer.appendAll(tx, List.of(traced));
+                tx.commit();
+            } finally {
+                span.end();
+            }
+        }
+        try (Connection tx = db.getConnection()) {
+            tx.setAutoCommit(false);
+            writer.append(tx, untraced);
+            tx.commit();
+        }
+
+        ObjectMapper json = new ObjectMapper();
+        assertThat(json.readTree(headersOf(traced)).path(TraceHeaders.TRACEPARENT).asText())
+                .isEqualTo("00-" + spanContext.getTraceId() + "-" + spanContext.getSpanId() + "-" + spanContext.getTraceFlags().asHex());
+        assertThat(headersOf(untraced)).isNull();
+    }
+
+    @Test
+    void anEventsOwnTraceparentIsKeptAndTheOptionTurnsTracingOff() throws Exception {
+        OutboxEvent own = event(bizId());
+        OutboxEvent off = plainEvent(bizId());
+        try (SdkTracerProvider tracing = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(InMemorySpanExporter.create())).build()) {
+            Span span = tracing.get("test").spanBuilder("pay").startSpan();
+            try (Scope ignored = span.makeCurrent(); Connection tx = db.getConnection()) {
+                tx.setAutoCommit(false);
+                writer.append(tx, own);
+                OutboxWriter.builder().traceContext(false).build().append(tx, off);
+                tx.commit();
+            } finally {
+                span.end();
+            }
+        }
+        ObjectMapper json = new ObjectMapper();
+        assertThat(json.readTree(headersOf(own))).isEqualTo(json.valueToTree(own.headers()));
+        assertThat(headersOf(off)).isNull();
+    }
+
+    private static OutboxEvent plainEvent(String bizId) {
+        return OutboxEvent.builder().aggregateType("payment").aggregateId("user-" + bizId).eventType("PaymentCompleted")
+                .bizId(bizId).payloadJson("{\"paymentId\":\"" + bizId + "\"}").build();
+    }
+
+    private static String headersOf(OutboxEvent event) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement q = c.prepareStatement("select headers::text from outbox where id = ?")) {
+            q.setObject(1, event.id());
+            try (ResultSet rs = q.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return rs.getString(1);
             }
         }
     }

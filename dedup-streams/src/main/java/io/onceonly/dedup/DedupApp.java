@@ -5,8 +5,12 @@ import org.slf4j.LoggerFactory;
 
 import io.onceonly.dedup.config.DedupConfig;
 import io.onceonly.dedup.config.DedupOptions;
+import io.onceonly.dedup.topology.DecisionTracing;
+import io.onceonly.dedup.topology.OpenTelemetryDecisionTracing;
 import io.onceonly.runtime.AppOptions;
 import io.onceonly.runtime.AppRunner;
+import io.onceonly.runtime.tracing.TraceExport;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 
 /**
  * {@code java -jar dedup-streams.jar [--config dedup.properties] [--name=value ...]}.
@@ -35,7 +39,16 @@ public final class DedupApp {
     private static AppRunner.Running start(AppOptions options) {
         DedupConfig config = DedupConfig.from(options);
         LoggerFactory.getLogger(DedupApp.class).info("starting with {}", config.describe());
-        DedupService service = new DedupService(config).start();
+        // Spans only when OTEL_* asks for export; otherwise no SDK and not even a no-op span per record.
+        OpenTelemetrySdk telemetry = TraceExport.startIfRequested("dedup");
+        DedupService service;
+        try {
+            service = new DedupService(config,
+                    telemetry == null ? DecisionTracing.NONE : new OpenTelemetryDecisionTracing(telemetry)).start();
+        } catch (RuntimeException e) {
+            closeTelemetry(telemetry);
+            throw e;
+        }
         return new AppRunner.Running() {
             @Override
             public String failure() {
@@ -47,6 +60,7 @@ public final class DedupApp {
             @Override
             public void close() {
                 service.close();
+                closeTelemetry(telemetry);
             }
 
             @Override
@@ -54,5 +68,12 @@ public final class DedupApp {
                 return service.unfinishedAtStop();
             }
         };
+    }
+
+    // After Kafka Streams stopped: flushes the spans still queued for export.
+    private static void closeTelemetry(OpenTelemetrySdk telemetry) {
+        if (telemetry != null) {
+            telemetry.close();
+        }
     }
 }

@@ -25,8 +25,10 @@ import io.onceonly.dedup.lag.InputLag;
 import io.onceonly.dedup.lookup.BizIdLookup;
 import io.onceonly.dedup.provision.OutputTopicProvisioner;
 import io.onceonly.dedup.topology.DeadLetterOnProductionError;
+import io.onceonly.dedup.topology.DecisionTracing;
 import io.onceonly.dedup.topology.DedupMetrics;
 import io.onceonly.dedup.topology.DedupTopology;
+import io.onceonly.dedup.topology.OpenTelemetryDecisionTracing;
 import io.onceonly.runtime.BearerToken;
 import io.onceonly.runtime.HealthReport;
 import io.onceonly.runtime.HealthStatusGauge;
@@ -53,6 +55,7 @@ public final class DedupService implements AutoCloseable {
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final DedupConfig config;
+    private final DecisionTracing tracing;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DedupMetrics metrics = new DedupMetrics(registry);
     // Read by /health on the HTTP thread, which starts before Kafka Streams is made.
@@ -67,8 +70,15 @@ public final class DedupService implements AutoCloseable {
     private boolean pausedAtStart;
     private boolean closed;
 
+    /** A dedup app that makes no spans. */
     public DedupService(DedupConfig config) {
+        this(config, DecisionTracing.NONE);
+    }
+
+    /** A dedup app whose decisions make the spans of {@code tracing} ({@link OpenTelemetryDecisionTracing} or {@link DecisionTracing#NONE}). */
+    public DedupService(DedupConfig config, DecisionTracing tracing) {
         this.config = config;
+        this.tracing = tracing;
         HealthStatusGauge.register(registry, "once.dedup.health.status", this::health);
     }
 
@@ -115,7 +125,7 @@ public final class DedupService implements AutoCloseable {
         }
         Properties props = config.streamsProperties(self.map(h -> h.host() + ":" + h.port()));
         DeadLetterOnProductionError.install(props, config.deadLetterTopic(), metrics);
-        streams = new KafkaStreams(DedupTopology.build(config, metrics, provisioner), props);
+        streams = new KafkaStreams(DedupTopology.build(config, metrics, provisioner, tracing), props);
         streams.setUncaughtExceptionHandler(error -> {
             LOG.error("a stream thread failed; shutting this instance down: {}", error.toString(), error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

@@ -39,7 +39,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.onceonly.connector.config.ConnectorConfig;
 import io.onceonly.connector.relay.Blockage;
+import io.onceonly.connector.relay.OpenTelemetryRelayTracing;
 import io.onceonly.connector.relay.Relay;
+import io.onceonly.connector.relay.RelayTracing;
 import io.onceonly.connector.relay.RelayFencedException;
 import io.onceonly.connector.relay.TransactionCapacity;
 import io.onceonly.connector.relay.RelayMetrics;
@@ -99,6 +101,7 @@ public final class OutboxConnector implements AutoCloseable {
     private volatile boolean closing;
     private volatile String unfinished;
     private volatile Relay relay;
+    private final RelayTracing tracing;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private volatile ScheduledFuture<?> looking;
     private volatile ScheduledFuture<?> watchingOthers;
@@ -110,8 +113,15 @@ public final class OutboxConnector implements AutoCloseable {
     private OutboxRouter router;
     private OpsServer ops;
 
+    /** A connector that makes no spans. */
     public OutboxConnector(ConnectorConfig config) {
+        this(config, RelayTracing.NONE);
+    }
+
+    /** A connector whose relay makes the spans of {@code tracing} ({@link OpenTelemetryRelayTracing} or {@link RelayTracing#NONE}). */
+    public OutboxConnector(ConnectorConfig config, RelayTracing tracing) {
         this.config = config;
+        this.tracing = tracing;
         this.slotHealth = new SlotHealth(registry, config.slotName(), config.slotRetainedWalWarnBytes());
         HealthStatusGauge.register(registry, "once.connector.health.status", this::health);
         this.retention = config.retention().isPresent() ? new OutboxRetention(config, registry) : null;
@@ -316,9 +326,9 @@ public final class OutboxConnector implements AutoCloseable {
         if (config.exactlyOnce()) {
             // Before the engine reads the saved position: this fences an older instance and settles its open transaction.
             relay = Relay.exactlyOnce(router, this::newTransactionalProducer, metrics, config.sendRetryBackoffMaxMs(),
-                    config.deadLetterTopic(), config.transactionalId(), config.offsetTopic(), config.name(), config.maxEventRequestSize());
+                    config.deadLetterTopic(), config.transactionalId(), config.offsetTopic(), config.name(), config.maxEventRequestSize(), tracing);
         } else {
-            relay = new Relay(router, this::newProducer, metrics, config.sendRetryBackoffMaxMs(), config.deadLetterTopic());
+            relay = new Relay(router, this::newProducer, metrics, config.sendRetryBackoffMaxMs(), config.deadLetterTopic(), tracing);
         }
         ReplicationSlot slot = this.slot;
         Properties props = EngineProperties.of(config);

@@ -6,11 +6,15 @@ import org.slf4j.LoggerFactory;
 
 import io.onceonly.connector.config.ConnectorConfig;
 import io.onceonly.connector.config.ConnectorOptions;
+import io.onceonly.connector.relay.OpenTelemetryRelayTracing;
 import io.onceonly.connector.relay.RelayFencedException;
+import io.onceonly.connector.relay.RelayTracing;
 import io.onceonly.connector.source.SlotLostException;
 import io.onceonly.connector.standby.SlotTakenException;
 import io.onceonly.runtime.AppOptions;
 import io.onceonly.runtime.AppRunner;
+import io.onceonly.runtime.tracing.TraceExport;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 
 /**
  * {@code java -jar outbox-connector.jar [--config connector.properties] [--name=value ...]}.
@@ -39,11 +43,15 @@ public final class OutboxConnectorApp {
     private static AppRunner.Running start(AppOptions options) {
         ConnectorConfig config = ConnectorConfig.from(options);
         LoggerFactory.getLogger(OutboxConnectorApp.class).info("starting with {}", config.describe());
-        OutboxConnector connector = new OutboxConnector(config);
+        // Spans only when OTEL_* asks for export; otherwise no SDK and not even a no-op span per record.
+        OpenTelemetrySdk telemetry = TraceExport.startIfRequested("connector");
+        OutboxConnector connector = new OutboxConnector(config,
+                telemetry == null ? RelayTracing.NONE : new OpenTelemetryRelayTracing(telemetry));
         try {
             connector.start();
         } catch (RuntimeException e) {
             connector.close();
+            closeTelemetry(telemetry);
             throw e;
         }
         return new AppRunner.Running() {
@@ -66,6 +74,7 @@ public final class OutboxConnectorApp {
             @Override
             public void close() {
                 connector.close();
+                closeTelemetry(telemetry);
             }
 
             @Override
@@ -73,5 +82,12 @@ public final class OutboxConnectorApp {
                 return connector.unfinishedAtStop();
             }
         };
+    }
+
+    // After the relay stopped: flushes the spans still queued for export.
+    private static void closeTelemetry(OpenTelemetrySdk telemetry) {
+        if (telemetry != null) {
+            telemetry.close();
+        }
     }
 }

@@ -70,13 +70,14 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], Addresse
     private final long retentionMs;
     private final DedupMetrics metrics;
     private final DestinationLimits limits;
+    private final DecisionTracing tracing;
     private long lastUnguardedWarning = Long.MIN_VALUE;
     private long unguardedSinceWarning;
     private ProcessorContext<byte[], Addressed> context;
     private WindowStore<String, FirstSeen> store;
 
     DedupProcessor(BizIdReader reader, OutputTopics outputs, String deadLetterTopic, boolean duplicatesEnabled,
-                   boolean repartitioned, long retentionMs, DedupMetrics metrics, DestinationLimits limits) {
+                   boolean repartitioned, long retentionMs, DedupMetrics metrics, DestinationLimits limits, DecisionTracing tracing) {
         this.reader = reader;
         this.outputs = outputs;
         this.deadLetterTopic = deadLetterTopic;
@@ -85,6 +86,7 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], Addresse
         this.retentionMs = retentionMs;
         this.metrics = metrics;
         this.limits = limits;
+        this.tracing = tracing;
     }
 
     @Override
@@ -106,19 +108,34 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], Addresse
         String output = outputs.outputFor(at.topic());
         String key = StoreKey.of(output, bizId.get());
         FirstSeen first = find(key, record.timestamp());
-        switch (decide(first, at)) {
-            case FIRST -> {
-                if (forwardOrDivert(record, DedupTopology.OUTPUT_SINK, output, at)) {
-                    remember(key, record, at, now);
-                    metrics.forwarded(createdAt(record.headers()), now);
+        DecisionTracing.Decision decision = tracing.started(at.topic(), record.headers(), bizId.get());
+        try {
+            switch (decide(first, at)) {
+                case FIRST -> {
+                    if (forwardOrDivert(record, DedupTopology.OUTPUT_SINK, output, at)) {
+                        remember(key, record, at, now, decision.traceparent());
+                        metrics.forwarded(createdAt(record.headers()), now);
+                        decision.forwarded(false);
+                    } else {
+                        decision.divertedOrFailed("refused by " + output + ": dead-lettered");
+                    }
+                }
+                case READ_AGAIN -> {
+                    if (forwardOrDivert(record, DedupTopology.OUTPUT_SINK, output, at)) {
+                        metrics.forwarded(createdAt(record.headers()), now);
+                        decision.forwarded(true);
+                    } else {
+                        decision.divertedOrFailed("refused by " + output + ": dead-lettered");
+                    }
+                }
+                case DUPLICATE -> {
+                    dropAndAudit(record, first, at);
+                    decision.dropped(first);
                 }
             }
-            case READ_AGAIN -> {
-                if (forwardOrDivert(record, DedupTopology.OUTPUT_SINK, output, at)) {
-                    metrics.forwarded(createdAt(record.headers()), now);
-                }
-            }
-            case DUPLICATE -> dropAndAudit(record, first, at);
+        } catch (RuntimeException e) {
+            decision.divertedOrFailed(e.toString());
+            throw e;
         }
     }
 
@@ -156,12 +173,12 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], Addresse
         return at.isOf(first) ? Verdict.READ_AGAIN : Verdict.DUPLICATE;
     }
 
-    private void remember(String key, Record<byte[], byte[]> record, Position at, long now) {
+    private void remember(String key, Record<byte[], byte[]> record, Position at, long now, String traceparent) {
         if (record.timestamp() < context.currentStreamTimeMs() - retentionMs) {
             unguarded(at.where(), record.timestamp());
         } else {
-            store.put(key, new FirstSeen(text(record.headers(), OnceHeaders.EVENT_ID), now, at.topic(), at.partition(), at.offset()),
-                    record.timestamp());
+            store.put(key, new FirstSeen(text(record.headers(), OnceHeaders.EVENT_ID), now, at.topic(), at.partition(), at.offset(),
+                    traceparent), record.timestamp());
         }
     }
 

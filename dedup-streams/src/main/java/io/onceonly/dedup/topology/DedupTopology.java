@@ -50,6 +50,11 @@ public final class DedupTopology {
 
     /** The topology; {@code limits} says which records the destinations would refuse. */
     public static Topology build(DedupConfig config, DedupMetrics metrics, DestinationLimits limits) {
+        return build(config, metrics, limits, DecisionTracing.NONE);
+    }
+
+    /** The topology, its decisions traced by {@code tracing} ({@link OpenTelemetryDecisionTracing} or {@link DecisionTracing#NONE}). */
+    public static Topology build(DedupConfig config, DedupMetrics metrics, DestinationLimits limits, DecisionTracing tracing) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(store(config.retention()));
         Consumed<byte[], byte[]> consumed = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("input");
@@ -63,7 +68,8 @@ public final class DedupTopology {
                             .withKeySerde(Serdes.ByteArray()).withValueSerde(Serdes.ByteArray()));
         }
         KStream<byte[], Addressed> decided = input.process(() -> new DedupProcessor(reader, config.outputs(), config.deadLetterTopic(),
-                config.duplicatesEnabled(), config.repartition(), config.retention().toMillis(), metrics, limits), Named.as("dedup"), STORE);
+                config.duplicatesEnabled(), config.repartition(), config.retention().toMillis(), metrics, limits, tracing), Named.as("dedup"),
+                STORE);
         decided.to(Addressed.TOPIC, sink(OUTPUT_SINK));
         decided.to(Addressed.TOPIC, sink(DUPLICATES_SINK));
         decided.to(config.deadLetterTopic(), sink(DEAD_LETTER_SINK));

@@ -29,6 +29,7 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private final OutboxRouter router;
     private final BatchSender sender;
     private final RelayMetrics metrics;
+    private final RelayTracing tracing;
     private volatile boolean read;
     private volatile long reads;
     private volatile long finished;
@@ -48,13 +49,23 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
      * @param producers makes the idempotent producers; called again when one fails for good
      */
     public Relay(OutboxRouter router, ProducerFactory producers, RelayMetrics metrics, long maxBackoffMs, String deadLetterTopic) {
-        this(router, new AcknowledgedSender(producers, metrics, maxBackoffMs, deadLetterTopic), metrics);
+        this(router, producers, metrics, maxBackoffMs, deadLetterTopic, RelayTracing.NONE);
     }
 
-    private Relay(OutboxRouter router, BatchSender sender, RelayMetrics metrics) {
+    /**
+     * @param producers makes the idempotent producers; called again when one fails for good
+     * @param tracing the spans of relayed records
+     */
+    public Relay(OutboxRouter router, ProducerFactory producers, RelayMetrics metrics, long maxBackoffMs, String deadLetterTopic,
+                 RelayTracing tracing) {
+        this(router, new AcknowledgedSender(producers, metrics, maxBackoffMs, deadLetterTopic), metrics, tracing);
+    }
+
+    private Relay(OutboxRouter router, BatchSender sender, RelayMetrics metrics, RelayTracing tracing) {
         this.router = router;
         this.sender = sender;
         this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     /**
@@ -69,15 +80,16 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
      * @param offsetTopic the topic of saved positions
      * @param engineName the Debezium engine's name: the namespace of the position's key
      * @param maxEventBytes the largest event sent to its own topic; a larger one goes whole to the dead-letter topic
+     * @param tracing the spans of relayed records
      * @throws IllegalStateException when the producer cannot start its transactions
      */
     public static Relay exactlyOnce(OutboxRouter router, Supplier<Producer<byte[], byte[]>> producers, RelayMetrics metrics,
                                     long maxBackoffMs, String deadLetterTopic, String transactionalId, String offsetTopic,
-                                    String engineName, int maxEventBytes) {
+                                    String engineName, int maxEventBytes, RelayTracing tracing) {
         TransactionalSender.Transactions transactions = new TransactionalSender.Transactions(transactionalId, offsetTopic, engineName,
                 maxEventBytes);
         return new Relay(router, new TransactionalSender(producers, metrics, maxBackoffMs, deadLetterTopic, transactions,
-                System::currentTimeMillis), metrics);
+                System::currentTimeMillis), metrics, tracing);
     }
 
     /** Whether a batch of changes (events or heartbeats) was ever read from the slot. */
@@ -164,12 +176,18 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             }
         }
         unacknowledged = outgoing.size();
+        RelayTracing.BatchSpans spans = tracing.started(outgoing.stream().map(AcknowledgedSender.Outgoing::record).toList());
         try {
             sender.send(outgoing, batch.get(batch.size() - 1).record());
         } catch (RelayFencedException e) {
             fenced = e;
+            spans.failed(e);
+            throw e;
+        } catch (InterruptedException | RuntimeException e) {
+            spans.failed(e);
             throw e;
         }
+        spans.acknowledged();
         unacknowledged = 0;
         for (RecordChangeEvent<SourceRecord> event : batch) {
             committer.markProcessed(event);
