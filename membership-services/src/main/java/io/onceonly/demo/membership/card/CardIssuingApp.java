@@ -113,6 +113,9 @@ public final class CardIssuingApp {
             details.put("cardsIssued", cards.issued());
             details.put("claimRefused", cards.claimRefused());
             details.put("held", cards.held());
+            if (cards.failure() != null) {
+                details.put("failure", cards.failure());
+            }
             return new HealthReport(cards.isRunning() || cards.held(), details);
         }, registry, config.getBoolean(FAULT_INJECTION) ? List.of(OpsRoute.post(HOLD_PATH, exchange -> {
             cards.holdBeforeNextOffsetCommit();
@@ -122,7 +125,7 @@ public final class CardIssuingApp {
         return new AppRunner.Running() {
             @Override
             public String failure() {
-                return cards.isRunning() ? null : "the card service's consumer stopped";
+                return cards.isRunning() ? null : "the card service's consumer stopped" + (cards.failure() == null ? "" : ": " + cards.failure());
             }
 
             @Override
