@@ -61,6 +61,7 @@ import io.onceonly.connector.standby.SlotTakenException;
 import io.onceonly.connector.standby.Takeover;
 import io.onceonly.runtime.HealthReport;
 import io.onceonly.runtime.HealthStatusGauge;
+import io.onceonly.runtime.KafkaRefusal;
 import io.onceonly.runtime.OpsServer;
 
 /**
@@ -492,7 +493,10 @@ public final class OutboxConnector implements AutoCloseable {
         }
         Blockage blockage = relay == null ? null : relay.blockage();
         if (blockage != null) {
-            details.put("blockedOn", blockage.details());
+            // The fix of a refusal says "grant the connector's principal ...": name it, as far as the settings tell.
+            Map<String, Object> blocked = new LinkedHashMap<>(blockage.details());
+            blocked.put("kafkaPrincipal", KafkaRefusal.principal(config.kafka()));
+            details.put("blockedOn", blocked);
         }
         if (finished.isCompletedExceptionally()) {
             details.put("error", finished.handle((ok, error) -> error instanceof CompletionException c ? c.getCause() : error)
