@@ -3,7 +3,6 @@ package io.onceonly.stack;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,27 +117,14 @@ public final class SaslSslListener {
     public void grant(KafkaService broker, Collection<AclBinding> acls) {
         withAdmin(broker, "create ACLs " + acls, admin -> {
             admin.createAcls(List.copyOf(acls)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            awaitAcls(admin, acls, true);
-        });
-    }
-
-    /** Deletes {@code acls} through {@code broker}'s plaintext listener, and returns once its authorizer dropped them. */
-    public void revoke(KafkaService broker, Collection<AclBinding> acls) {
-        List<AclBindingFilter> filters = new ArrayList<>();
-        acls.forEach(acl -> filters.add(acl.toFilter()));
-        withAdmin(broker, "delete ACLs " + acls, admin -> {
-            admin.deleteAcls(filters).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            awaitAcls(admin, acls, false);
+            awaitAcls(admin, acls);
         });
     }
 
     // Admin calls return once the controller committed; the broker's authorizer applies the metadata a moment later.
-    private static void awaitAcls(Admin admin, Collection<AclBinding> acls, boolean present) {
-        Await.until("the broker's authorizer " + (present ? "holding " : "without ") + acls, Duration.ofSeconds(TIMEOUT_SECONDS),
-                () -> {
-                    Collection<AclBinding> held = admin.describeAcls(AclBindingFilter.ANY).values().get(5, TimeUnit.SECONDS);
-                    return present ? held.containsAll(acls) : acls.stream().noneMatch(held::contains);
-                });
+    private static void awaitAcls(Admin admin, Collection<AclBinding> acls) {
+        Await.until("the broker's authorizer holding " + acls, Duration.ofSeconds(TIMEOUT_SECONDS),
+                () -> admin.describeAcls(AclBindingFilter.ANY).values().get(5, TimeUnit.SECONDS).containsAll(acls));
     }
 
     /** The broker settings of this listener, over {@code plain}, the broker's own listener settings. */

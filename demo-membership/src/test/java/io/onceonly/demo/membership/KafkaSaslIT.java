@@ -2,6 +2,7 @@ package io.onceonly.demo.membership;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -110,32 +111,30 @@ class KafkaSaslIT {
     }
 
     /**
-     * Relay and dedup app are restarted once: a restart reads what the first start wrote (saved positions, the store's
-     * changelog, existing output topics), which needs ACLs a first start does not use.
+     * The relay is restarted once: a restart reads the position the first start saved and checks the existing offsets
+     * topic, which needs ACLs (READ, DESCRIBE_CONFIGS) a first start does not use. (The dedup app's first start already
+     * reads its changelog and checks its outputs' settings.)
      */
     @Test
     void eachAppLogsInAsItsOwnUserWithItsAclsAndAPaymentBecomesOneCard() throws Exception {
         Path log = Path.of("target", "kafka-sasl-it.log");
-        Path dedupState = Files.createTempDirectory(dir, "dedup-");
         int cardPort = FreePort.next();
         List<ChildJvm> apps = new ArrayList<>();
         try {
             apps.add(app("card-service", MembershipServices.class, log, with(kafkaOptions(AppAcls.CARD), "card-service",
                     "--database.url=" + postgres.jdbcUrl(), "--database.password=" + postgres.password(), "--http.port=" + cardPort)));
             apps.add(relay(log));
-            apps.add(dedup(log, dedupState));
-            Purchase first = payments.purchase("r-1", "ada", "gold", 4_900);
+            apps.add(dedup(log));
+            Purchase bought = payments.purchase("r-1", "ada", "gold", 4_900);
             payments.purchase("r-2", "bob", "silver", 2_900);
-            payments.publishAgain(first.paymentId());
+            payments.publishAgain(bought.paymentId());
             awaitCardPerPayment(cardPort, log);
             assertThat(TopicReader.read(kafka, "deduped.payment.duplicates", 1, Duration.ofSeconds(30), Duration.ZERO))
                     .as("the business resend, dropped by the dedup app").hasSize(1);
 
-            for (ChildJvm app : List.of(apps.remove(2), apps.remove(1))) {
-                assertThat(app.terminate(Duration.ofSeconds(60))).as("exit code of %s after SIGTERM (log: %s)", app, log).isZero();
-            }
+            ChildJvm first = apps.remove(1);
+            assertThat(first.terminate(Duration.ofSeconds(60))).as("exit code of %s after SIGTERM (log: %s)", first, log).isZero();
             apps.add(relay(log));
-            apps.add(dedup(log, dedupState));
             payments.purchase("r-3", "bob", "gold", 4_900);
             awaitCardPerPayment(cardPort, log);
             for (ChildJvm app : apps) {
@@ -154,9 +153,9 @@ class KafkaSaslIT {
                 .with(ConnectorOptions.HTTP_PORT, "-1").withAll(kafkaOptions(AppAcls.RELAY)).args());
     }
 
-    private static ChildJvm dedup(Path log, Path state) {
-        return app("dedup", DedupApp.class, log, with(kafkaOptions(AppAcls.DEDUP), "--state.dir=" + state, "--http.port=-1",
-                "--kafka.metadata.max.age.ms=1000"));
+    private static ChildJvm dedup(Path log) throws IOException {
+        return app("dedup", DedupApp.class, log, with(kafkaOptions(AppAcls.DEDUP), "--state.dir=" + Files.createTempDirectory(dir, "dedup-"),
+                "--http.port=-1", "--kafka.metadata.max.age.ms=1000"));
     }
 
     // Every payment of the class counts: the relay's new slot starts with a snapshot of the whole outbox table.
@@ -208,15 +207,22 @@ class KafkaSaslIT {
     }
 
     @Test
-    void aWrongPasswordStopsTheRelayAtItsStartWithExitCode2NamingTheSaslLogin() throws Exception {
-        Path log = Path.of("target", "kafka-sasl-it-wrong-password.log");
-        try (ChildJvm relay = app("relay-wrong-password", OutboxConnectorApp.class, log, relayOptions(AppAcls.RELAY, "sasl_wrong")
-                .withAll(kafkaOptions(AppAcls.RELAY, "not-the-password")).args())) {
-            assertThat(relay.awaitExit(Duration.ofSeconds(90))).as("exit code (log: %s)", log).isEqualTo(2);
+    void aWrongPasswordStopsTheRelayAndTheDedupAppAtTheirStartWithExitCode2NamingTheSaslLogin() throws Exception {
+        Path relayLog = Path.of("target", "kafka-sasl-it-wrong-password-relay.log");
+        Path dedupLog = Path.of("target", "kafka-sasl-it-wrong-password-dedup.log");
+        String wrong = "not-the-password";
+        try (ChildJvm relay = app("relay-wrong-password", OutboxConnectorApp.class, relayLog, relayOptions(AppAcls.RELAY, "sasl_wrong")
+                .withAll(kafkaOptions(AppAcls.RELAY, wrong)).args());
+                ChildJvm dedup = app("dedup-wrong-password", DedupApp.class, dedupLog, with(kafkaOptions(AppAcls.DEDUP, wrong),
+                        "--application.id=sasl-wrong", "--state.dir=" + Files.createTempDirectory(dir, "dedup-"), "--http.port=-1"))) {
+            assertThat(relay.awaitExit(Duration.ofSeconds(90))).as("exit code (log: %s)", relayLog).isEqualTo(2);
+            assertThat(dedup.awaitExit(Duration.ofSeconds(90))).as("exit code (log: %s)", dedupLog).isEqualTo(2);
         }
-        assertThat(Files.readString(log)).contains("Configuration error: Kafka at " + sasl.bootstrapServers()
-                + " refused the SASL login of User:relay (SCRAM-SHA-512): check the username and password in kafka.sasl.jaas.config")
-                .doesNotContain("not-the-password");
+        for (Map.Entry<Path, String> app : Map.of(relayLog, AppAcls.RELAY, dedupLog, AppAcls.DEDUP).entrySet()) {
+            assertThat(Files.readString(app.getKey())).contains("Configuration error: Kafka at " + sasl.bootstrapServers()
+                    + " refused the SASL login of User:" + app.getValue() + " (SCRAM-SHA-512): check the username and password in"
+                    + " kafka.sasl.jaas.config").doesNotContain(wrong);
+        }
         assertThat(slotExists("sasl_wrong")).as("a replication slot made before the login failed").isFalse();
     }
 
