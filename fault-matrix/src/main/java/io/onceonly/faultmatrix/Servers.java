@@ -29,8 +29,8 @@ final class Servers implements AutoCloseable {
         try {
             BrokerCluster kafka = BrokerCluster.start(3, dir.resolve("kafka"), List.of("-Dlogback.configurationFile=demo-stage-logback.xml"));
             try {
-                return new Servers(kafka, postgres, Infrastructure.external(Map.of("bootstrap.servers", kafka.bootstrapServers()), postgres.jdbcUrl(),
-                        postgres.username(), postgres.password()));
+                return new Servers(kafka, postgres, Infrastructure.external(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                        postgres.jdbcUrl(), postgres.username(), postgres.password()));
             } catch (RuntimeException e) {
                 kafka.close();
                 throw e;

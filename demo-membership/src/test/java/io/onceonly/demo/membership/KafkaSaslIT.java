@@ -154,8 +154,8 @@ class KafkaSaslIT {
     }
 
     private static ChildJvm dedup(Path log) throws IOException {
-        return app("dedup", DedupApp.class, log, with(kafkaOptions(AppAcls.DEDUP), "--state.dir=" + Files.createTempDirectory(dir, "dedup-"),
-                "--http.port=-1", "--kafka.metadata.max.age.ms=1000"));
+        return app("dedup", DedupApp.class, log, with(kafkaOptions(AppAcls.DEDUP),
+                "--state.dir=" + Files.createTempDirectory(dir, "dedup-"), "--http.port=-1", "--kafka.metadata.max.age.ms=1000"));
     }
 
     // Every payment of the class counts: the relay's new slot starts with a snapshot of the whole outbox table.
@@ -239,7 +239,8 @@ class KafkaSaslIT {
     }
 
     private static long count(String query) throws Exception {
-        try (Connection c = postgres.dataSource().getConnection(); Statement q = c.createStatement(); ResultSet rs = q.executeQuery(query)) {
+        try (Connection c = postgres.dataSource().getConnection(); Statement q = c.createStatement();
+                ResultSet rs = q.executeQuery(query)) {
             rs.next();
             return rs.getLong(1);
         }

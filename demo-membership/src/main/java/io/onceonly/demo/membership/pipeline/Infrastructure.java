@@ -43,7 +43,8 @@ public final class Infrastructure implements AutoCloseable {
     /** Starts an embedded Kafka broker and PostgreSQL; {@link #close()} stops them and deletes their data. */
     public static Infrastructure startEmbedded() {
         ServerStack stack = ServerStack.embedded();
-        return new Infrastructure(Map.of(BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers()), stack.postgres().jdbcUrl(), stack.postgres().username(),
+        return new Infrastructure(Map.of(BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers()), stack.postgres().jdbcUrl(),
+                stack.postgres().username(),
                 stack.postgres().password(), stack.postgres().dataSource(), stack);
     }
 

@@ -127,7 +127,8 @@ public final class CardIssuingApp {
         return new AppRunner.Running() {
             @Override
             public String failure() {
-                return cards.isRunning() ? null : "the card service's consumer stopped" + (cards.failure() == null ? "" : ": " + cards.failure());
+                return cards.isRunning() ? null
+                        : "the card service's consumer stopped" + (cards.failure() == null ? "" : ": " + cards.failure());
             }
 
             @Override
