@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -19,11 +20,13 @@ import org.slf4j.LoggerFactory;
  * or SIGINT, or until the app fails; an orderly stop.
  *
  * <p>Exit codes: 0 after a clean stop on a signal, 1 when the app failed or could not hand over
- * its work at the stop, 2 for a configuration error (the message names the option).
+ * its work at the stop, 2 for a configuration error (the message names the option), a Kafka login
+ * refused at the start included ({@link KafkaRefusal}: user, password, trust store).
  */
 public final class AppRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(AppRunner.class);
+    private static final String KAFKA_PREFIX = "kafka.";
 
     /** A started app. */
     public interface Running extends AutoCloseable {
@@ -69,8 +72,9 @@ public final class AppRunner {
     /** Runs the app to its end; returns the exit code. */
     public int run(String[] args, Map<String, String> env, Starter starter, PrintStream out, PrintStream err) {
         Running app;
+        AppOptions options = null;
         try {
-            AppOptions options = AppOptions.load(args, env);
+            options = AppOptions.load(args, env);
             if (options.help() || options.listOptions()) {
                 out.println(usage + "\nOptions come from FILE (or $" + AppOptions.CONFIG_FILE_ENV + "), then "
                         + AppOptions.ENV_PREFIX + "* environment variables, then --option=value arguments.\n");
@@ -85,7 +89,17 @@ public final class AppRunner {
             err.println("Configuration error: " + EffectiveConfig.hideInMessage(String.valueOf(e.getMessage())));
             return 2;
         } catch (Exception e) {
-            LOG.error("could not start: {}", EffectiveConfig.hideInside(traceOf(e)));
+            // A refused login or a missing ACL is not passed by retrying: one sentence with the fix, no stack trace.
+            Optional<KafkaRefusal> refusal = KafkaRefusal.in(e, options == null ? Map.of() : options.withPrefix(KAFKA_PREFIX));
+            if (refusal.isPresent() && refusal.get().login()) {
+                err.println("Configuration error: " + EffectiveConfig.hideInMessage(refusal.get().message()));
+                return 2;
+            }
+            if (refusal.isPresent()) {
+                LOG.error("could not start: {}", EffectiveConfig.hideInMessage(refusal.get().message()));
+            } else {
+                LOG.error("could not start: {}", EffectiveConfig.hideInside(traceOf(e)));
+            }
             return 1;
         }
         CountDownLatch stop = new CountDownLatch(1);

@@ -54,7 +54,7 @@ public final class DedupApp {
             public String failure() {
                 KafkaStreams.State state = service.state();
                 return state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
-                        ? "Kafka Streams is " + state : null;
+                        ? "Kafka Streams is " + state + (service.failure() == null ? "" : ": " + service.failure()) : null;
             }
 
             @Override

@@ -32,6 +32,7 @@ import io.onceonly.dedup.topology.OpenTelemetryDecisionTracing;
 import io.onceonly.runtime.BearerToken;
 import io.onceonly.runtime.HealthReport;
 import io.onceonly.runtime.HealthStatusGauge;
+import io.onceonly.runtime.KafkaRefusal;
 import io.onceonly.runtime.OpsRoute;
 import io.onceonly.runtime.OpsServer;
 import io.onceonly.runtime.RequestRefusedException;
@@ -66,6 +67,7 @@ public final class DedupService implements AutoCloseable {
     private final StreamsHealth streamsHealth = new StreamsHealth();
     private final LookupRoute lookup = new LookupRoute();
     private volatile String unfinishedAtStop;
+    private volatile String failure;
     private InputLag inputLag;
     private boolean pausedAtStart;
     private boolean closed;
@@ -127,7 +129,14 @@ public final class DedupService implements AutoCloseable {
         DeadLetterOnProductionError.install(props, config.deadLetterTopic(), metrics);
         streams = new KafkaStreams(DedupTopology.build(config, metrics, provisioner, tracing), props);
         streams.setUncaughtExceptionHandler(error -> {
-            LOG.error("a stream thread failed; shutting this instance down: {}", error.toString(), error);
+            // A refused login or a missing ACL: the sentence names the principal and the grant; a stack trace would not.
+            Optional<KafkaRefusal> refusal = KafkaRefusal.in(error, config.kafka());
+            failure = refusal.map(KafkaRefusal::message).orElse(error.toString());
+            if (refusal.isPresent()) {
+                LOG.error("a stream thread failed; shutting this instance down: {}", failure);
+            } else {
+                LOG.error("a stream thread failed; shutting this instance down: {}", failure, error);
+            }
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener((now, before) -> {
@@ -175,6 +184,9 @@ public final class DedupService implements AutoCloseable {
         details.put("deadLettered", metrics.deadLetteredCount());
         details.put("unproducible", metrics.unproducibleCount());
         details.put("unguarded", metrics.unguardedCount());
+        if (failure != null) {
+            details.put("failure", failure);
+        }
         if (provisioner != null && !provisioner.refusals().isEmpty()) {
             details.put("outputTopicsRefused", provisioner.refusals());
         }
@@ -194,6 +206,11 @@ public final class DedupService implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(50);
         }
         return false;
+    }
+
+    /** Why a stream thread failed (the instance then shuts down), or null: a refusal of Kafka in one sentence, or the error. */
+    public String failure() {
+        return failure;
     }
 
     /** The Kafka Streams state. */

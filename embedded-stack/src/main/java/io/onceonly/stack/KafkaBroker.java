@@ -42,6 +42,7 @@ public final class KafkaBroker implements KafkaService {
     private final String clusterId;
     private final String quorumVoters;
     private final Map<String, String> overrides;
+    private final SaslSslListener saslSsl;
     private KafkaRaftServer server;
 
     private KafkaBroker(Builder b) {
@@ -57,6 +58,7 @@ public final class KafkaBroker implements KafkaService {
         this.clusterId = b.clusterId != null ? b.clusterId : Uuid.randomUuid().toString();
         this.quorumVoters = b.quorumVoters != null ? b.quorumVoters : nodeId + "@127.0.0.1:" + controllerPort;
         this.overrides = Map.copyOf(b.overrides);
+        this.saslSsl = b.saslSsl;
     }
 
     /** A broker on a free loopback port with a fresh log directory, not started yet. */
@@ -200,6 +202,9 @@ public final class KafkaBroker implements KafkaService {
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "true");
+        if (saslSsl != null) {
+            p.putAll(saslSsl.brokerConfig(p));
+        }
         p.putAll(overrides);
         return p;
     }
@@ -213,6 +218,7 @@ public final class KafkaBroker implements KafkaService {
         private String clusterId;
         private String quorumVoters;
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private SaslSslListener saslSsl;
 
         private Builder() {
         }
@@ -244,6 +250,15 @@ public final class KafkaBroker implements KafkaService {
         /** A broker setting, overriding this class's default (for example {@code num.partitions}). */
         public Builder config(String key, String value) {
             overrides.put(key, value);
+            return this;
+        }
+
+        /**
+         * Adds {@code listener}, a SASL_SSL listener with SCRAM logins, and switches ACLs on: a client
+         * of that listener may do only what ACLs grant its user (test only, see {@link SaslSslListener}).
+         */
+        public Builder saslSsl(SaslSslListener listener) {
+            this.saslSsl = listener;
             return this;
         }
 

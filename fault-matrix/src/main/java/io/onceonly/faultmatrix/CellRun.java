@@ -74,7 +74,7 @@ final class CellRun {
         out.printf("%n[%s] %s%n", cell.id(), cell.description());
         try (RelayProxies proxies = cell.proxied() ? RelayProxies.start(servers) : null;
              Deployment deployment = Deployment.start(servers.infra(), dir, cell, proxies == null ? Map.of() : proxies.connectorOptions());
-             TopicTally topics = new TopicTally(servers.infra().bootstrapServers(), topicsRead).start()) {
+             TopicTally topics = new TopicTally(servers.infra().kafkaClient(), topicsRead).start()) {
             FaultLog duplicates = new FaultLog(EnumSet.of(Fault.CLIENT_RETRY, Fault.BUSINESS_RESEND));
             // Money for as long as the fault keeps the load going: refused purchases write no events and would let the
             // pipeline idle through the rest of the fault (the first all-at-once runs did, a card kill then waited in vain).

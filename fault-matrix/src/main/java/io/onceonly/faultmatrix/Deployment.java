@@ -51,7 +51,7 @@ final class Deployment implements AutoCloseable {
         Map<String, String> cardOptions = new LinkedHashMap<>(db);
         cardOptions.put("http.port", Integer.toString(FreePort.next()));
         cardOptions.put("topic", DemoNames.CARD_TOPIC);
-        cardOptions.put("kafka.bootstrap.servers", infra.bootstrapServers());
+        cardOptions.putAll(infra.kafkaOptions());
         cardOptions.put("fault.injection", "true");
         // A stable identity, as a StatefulSet or a fixed host gives it: a restarted card service takes its
         // partitions back at once. Without it they wait for the killed member's session to expire (45 s):

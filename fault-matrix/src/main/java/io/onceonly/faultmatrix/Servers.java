@@ -2,6 +2,7 @@ package io.onceonly.faultmatrix;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import io.onceonly.demo.membership.pipeline.Infrastructure;
 import io.onceonly.stack.BrokerCluster;
@@ -28,8 +29,8 @@ final class Servers implements AutoCloseable {
         try {
             BrokerCluster kafka = BrokerCluster.start(3, dir.resolve("kafka"), List.of("-Dlogback.configurationFile=demo-stage-logback.xml"));
             try {
-                return new Servers(kafka, postgres, Infrastructure.external(kafka.bootstrapServers(), postgres.jdbcUrl(),
-                        postgres.username(), postgres.password()));
+                return new Servers(kafka, postgres, Infrastructure.external(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                        postgres.jdbcUrl(), postgres.username(), postgres.password()));
             } catch (RuntimeException e) {
                 kafka.close();
                 throw e;

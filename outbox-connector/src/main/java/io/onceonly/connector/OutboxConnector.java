@@ -15,6 +15,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -61,6 +63,7 @@ import io.onceonly.connector.standby.SlotTakenException;
 import io.onceonly.connector.standby.Takeover;
 import io.onceonly.runtime.HealthReport;
 import io.onceonly.runtime.HealthStatusGauge;
+import io.onceonly.runtime.KafkaRefusal;
 import io.onceonly.runtime.OpsServer;
 
 /**
@@ -418,11 +421,18 @@ public final class OutboxConnector implements AutoCloseable {
         return props;
     }
 
-    // Best effort: a principal that may not list topics still relays; collisions then show at the first send.
+    // Best effort: a principal that may not list topics still relays; collisions then show at the first send. A refused
+    // login is not passed by waiting: the start fails, before the engine takes the slot (AppRunner says why, exit 2).
     private Set<String> existingTopics() {
         Admin admin = Admin.create(kafkaClient("-admin"));
         try {
             return admin.listTopics().names().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthenticationException) {
+                throw new IllegalStateException("Kafka refused the connector's login: " + e.getCause().getMessage(), e.getCause());
+            }
+            LOG.warn("cannot list the cluster's topics ({}); colliding aggregate types are found at their first send", e.toString());
+            return Set.of();
         } catch (Exception e) {
             LOG.warn("cannot list the cluster's topics ({}); colliding aggregate types are found at their first send", e.toString());
             return Set.of();
@@ -493,7 +503,10 @@ public final class OutboxConnector implements AutoCloseable {
         }
         Blockage blockage = relay == null ? null : relay.blockage();
         if (blockage != null) {
-            details.put("blockedOn", blockage.details());
+            // The fix of a refusal says "grant the connector's principal ...": name it, as far as the settings tell.
+            Map<String, Object> blocked = new LinkedHashMap<>(blockage.details());
+            blocked.put("kafkaPrincipal", KafkaRefusal.principal(config.kafka()));
+            details.put("blockedOn", blocked);
         }
         if (finished.isCompletedExceptionally()) {
             details.put("error", finished.handle((ok, error) -> error instanceof CompletionException c ? c.getCause() : error)

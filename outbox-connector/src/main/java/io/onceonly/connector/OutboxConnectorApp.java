@@ -13,6 +13,7 @@ import io.onceonly.connector.source.SlotLostException;
 import io.onceonly.connector.standby.SlotTakenException;
 import io.onceonly.runtime.AppOptions;
 import io.onceonly.runtime.AppRunner;
+import io.onceonly.runtime.KafkaRefusal;
 import io.onceonly.runtime.tracing.TraceExport;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 
@@ -67,7 +68,8 @@ public final class OutboxConnectorApp {
                     return e.getCause() instanceof SlotLostException || e.getCause() instanceof RelayFencedException
                             || e.getCause() instanceof SlotTakenException
                             ? e.getCause().getMessage()
-                            : "the Debezium engine failed: " + e.getCause();
+                            : "the Debezium engine failed: " + KafkaRefusal.in(e.getCause(), config.kafka()).map(KafkaRefusal::message)
+                                    .orElse(String.valueOf(e.getCause()));
                 }
             }
 

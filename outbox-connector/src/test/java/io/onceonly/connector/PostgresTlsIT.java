@@ -23,6 +23,7 @@ import io.onceonly.connector.config.ConnectorOptions;
 import io.onceonly.connector.config.ConnectorSettings;
 import io.onceonly.contracts.wire.EventMetadata;
 import io.onceonly.stack.Await;
+import io.onceonly.stack.CertificateAuthority;
 import io.onceonly.stack.ChildJvm;
 import io.onceonly.stack.Postgres;
 import io.onceonly.stack.TopicReader;
@@ -49,15 +50,15 @@ class PostgresTlsIT {
 
     private static TestStack stack;
     private static Postgres tls;
-    private static TestCertificates ca;
-    private static TestCertificates otherCa;
+    private static CertificateAuthority ca;
+    private static CertificateAuthority otherCa;
     private static Path clientCert;
 
     @BeforeAll
     static void start(TestStack testStack) throws Exception {
         stack = testStack;
-        ca = TestCertificates.authority(dir, "once-test-ca");
-        otherCa = TestCertificates.authority(dir, "other-ca");
+        ca = CertificateAuthority.authority(dir, "once-test-ca");
+        otherCa = CertificateAuthority.authority(dir, "other-ca");
         Path serverCert = ca.server("server");
         clientCert = ca.client("client", USER, KEY_PASSWORD);
         Path hba = dir.resolve("pg_hba.conf");

@@ -42,7 +42,10 @@ public final class DedupOptions {
     /** The pass-through family, for the option table. */
     public static final List<String[]> PASS_THROUGH = List.<String[]>of(new String[] {"kafka.*",
             "Kafka Streams and client settings, for example `kafka.bootstrap.servers` (required),"
-                    + " `kafka.num.standby.replicas`, `kafka.commit.interval.ms`, `kafka.security.protocol`."});
+                    + " `kafka.num.standby.replicas`, `kafka.commit.interval.ms`. Security settings (`kafka.security.protocol`,"
+                    + " `kafka.sasl.mechanism`, `kafka.sasl.jaas.config`, `kafka.ssl.truststore.location`, ...) reach every"
+                    + " Kafka client of the app, Kafka Streams' and its own admin clients; the ACLs it needs are in"
+                    + " docker/README.md."});
 
     private static final ConfigDef DEFINITION = BindAddress.define(new ConfigDef()
             .define(APPLICATION_ID, Type.STRING, "once-dedup", new ConfigDef.NonEmptyString(), Importance.HIGH,

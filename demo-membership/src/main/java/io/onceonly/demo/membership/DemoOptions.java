@@ -25,6 +25,8 @@ import io.onceonly.demo.membership.driver.Fault;
  * @param rate purchase requests per second over all buyers; 0 for as fast as they go
  * @param faults the faults to inject
  * @param bootstrapServers the user's Kafka, or null for the embedded one
+ * @param kafka the other Kafka client settings given as {@code --kafka.NAME=VALUE} (security, for
+ *     example), {@code kafka.} removed: every Kafka client of the demo and of its stages gets them
  * @param databaseUrl the user's PostgreSQL, or null for the embedded one
  * @param databaseUser database user (needs the REPLICATION attribute for the connector)
  * @param databasePassword its password
@@ -34,10 +36,13 @@ import io.onceonly.demo.membership.driver.Fault;
  * @param help print the usage and stop
  * @param deprecations one line per former spelling used, saying the one to write instead
  */
-public record DemoOptions(int events, int clients, int rate, Set<Fault> faults, String bootstrapServers, String databaseUrl,
+public record DemoOptions(int events, int clients, int rate, Set<Fault> faults, String bootstrapServers, Map<String, String> kafka,
+                          String databaseUrl,
                           String databaseUser, String databasePassword, Path reportDir, long seed, boolean reset, boolean help,
                           List<String> deprecations) {
 
+    /** Prefix of the Kafka client settings. */
+    static final String KAFKA_PREFIX = "kafka.";
     /** Option {@value}: the user's Kafka. */
     public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
     /** Option {@value}: the user's PostgreSQL. */
@@ -62,6 +67,9 @@ public record DemoOptions(int events, int clients, int rate, Set<Fault> faults, 
                                               business-resend, connector-crash, dedup-crash, card-crash,
                                               malformed-rows (default all)
               --kafka.bootstrap.servers=H     use this Kafka instead of the embedded one
+              --kafka.NAME=VALUE              any other Kafka client setting, for every client of the demo and its
+                                              stages: --kafka.security.protocol=SASL_SSL, --kafka.sasl.mechanism,
+                                              --kafka.sasl.jaas.config, --kafka.ssl.truststore.location, ...
               --database.url=URL              use this PostgreSQL (wal_level=logical) instead of the embedded one
               --database.user=NAME            its user, with the REPLICATION attribute (default postgres)
               --database.password=PW          its password (default empty; or $PGPASSWORD)
@@ -97,6 +105,7 @@ public record DemoOptions(int events, int clients, int rate, Set<Fault> faults, 
     private static final Set<String> FLAGS = Set.of("reset", "help");
 
     public DemoOptions {
+        kafka = Map.copyOf(kafka);
         deprecations = List.copyOf(deprecations);
     }
 
@@ -109,6 +118,7 @@ public record DemoOptions(int events, int clients, int rate, Set<Fault> faults, 
      */
     public static DemoOptions parse(String[] args, Map<String, String> env) {
         Given given = new Given();
+        Map<String, String> kafka = new LinkedHashMap<>();
         boolean reset = false;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
@@ -124,6 +134,13 @@ public record DemoOptions(int events, int clients, int rate, Set<Fault> faults, 
                     throw new IllegalArgumentException("--" + written + " is a flag: give it without a value");
                 }
                 String name = FORMER_NAMES.getOrDefault(written, written);
+                if (name.startsWith(KAFKA_PREFIX) && !OPTIONS.containsKey(name)) {
+                    if (eq < 0) {
+                        throw new IllegalArgumentException("--" + written + " needs a value: --" + written + "=VALUE");
+                    }
+                    kafka.put(written.substring(KAFKA_PREFIX.length()), arg.substring(eq + 1));
+                    continue;
+                }
                 if (!OPTIONS.containsKey(name)) {
                     throw new IllegalArgumentException("--" + written + " is not an option of the demo; see --help");
                 }
@@ -150,6 +167,10 @@ public record DemoOptions(int events, int clients, int rate, Set<Fault> faults, 
             throw new IllegalArgumentException(given.label(DATABASE_URL) + "='" + databaseUrl
                     + "' must look like jdbc:postgresql://host:5432/dbname");
         }
+        if (!kafka.isEmpty() && bootstrap == null) {
+            throw new IllegalArgumentException("--" + KAFKA_PREFIX + kafka.keySet().iterator().next() + " is for your own Kafka (--"
+                    + KAFKA_BOOTSTRAP_SERVERS + "): the embedded one takes no client settings");
+        }
         if (reset && databaseUrl == null) {
             throw new IllegalArgumentException("--reset is for your own servers (--" + KAFKA_BOOTSTRAP_SERVERS + ", --" + DATABASE_URL
                     + "): the embedded ones start empty every time");
@@ -159,12 +180,22 @@ public record DemoOptions(int events, int clients, int rate, Set<Fault> faults, 
                 given.number("clients", 8, 1, 256),
                 given.number("rate", 1_000, 0, 1_000_000),
                 Fault.parseList(given.valueOr("faults", "all")),
-                bootstrap, databaseUrl,
+                bootstrap, kafka, databaseUrl,
                 given.valueOr(DATABASE_USER, "postgres"),
                 given.valueOr(DATABASE_PASSWORD, env.getOrDefault("PGPASSWORD", "")),
                 Path.of(given.valueOr("report-dir", "target/membership-demo")),
                 given.number("seed", 42, Integer.MIN_VALUE, Integer.MAX_VALUE),
                 reset, help, given.deprecations);
+    }
+
+    /** The Kafka client settings of the user's Kafka, {@code bootstrap.servers} included (null for the embedded one). */
+    public Map<String, String> kafkaClient() {
+        if (embedded()) {
+            return null;
+        }
+        Map<String, String> client = new LinkedHashMap<>(kafka);
+        client.put("bootstrap.servers", bootstrapServers);
+        return client;
     }
 
     /** Whether the demo runs on the embedded Kafka and PostgreSQL. */

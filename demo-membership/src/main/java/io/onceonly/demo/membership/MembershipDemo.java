@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 import io.onceonly.demo.membership.card.CardIssuingService;
@@ -101,7 +100,7 @@ public final class MembershipDemo {
         out.println(options.embedded() ? "Starting Kafka (KRaft) and PostgreSQL 17 from Maven artifacts..."
                 : "Using Kafka at " + options.bootstrapServers() + " and PostgreSQL at " + options.databaseUrl());
         try (Infrastructure infra = options.embedded() ? Infrastructure.startEmbedded()
-                : Infrastructure.external(options.bootstrapServers(), options.databaseUrl(), options.databaseUser(),
+                : Infrastructure.external(options.kafkaClient(), options.databaseUrl(), options.databaseUser(),
                         options.databasePassword())) {
             DemoFootprint footprint = new DemoFootprint(infra);
             if (!options.embedded()) {
@@ -144,14 +143,14 @@ public final class MembershipDemo {
         Runtime.getRuntime().addShutdownHook(killChildren);
         List<String> topicsRead = List.of(DemoNames.PAYMENT_TOPIC, DemoNames.CARD_TOPIC, DemoNames.DUPLICATES_TOPIC,
                 DemoNames.CONNECTOR_DEAD_LETTER, DemoNames.DEDUP_DEAD_LETTER);
-        try (pipeline; TopicTally topics = new TopicTally(infra.bootstrapServers(), topicsRead).start()) {
+        try (pipeline; TopicTally topics = new TopicTally(infra.kafkaClient(), topicsRead).start()) {
             pipeline.start(STAGE_START);
             FaultLog faults = new FaultLog(options.faults());
             LatencyRecorder latencies = new LatencyRecorder();
             Buyers buyers = new Buyers(payments, options.events(), options.clients(), options.rate(), options.seed(), faults,
                     latencies::paymentCommitted);
             buyers.openAccounts();
-            CardIssuingService cards = new CardIssuingService(infra.dataSource(), Map.of("bootstrap.servers", infra.bootstrapServers()),
+            CardIssuingService cards = new CardIssuingService(infra.dataSource(), infra.kafkaClient(),
                     DemoNames.CARD_TOPIC, latencies::cardsCommitted);
             Supplier<Counts> counts = () -> new Counts(buyers.answered(), buyers.written(), topics.records(DemoNames.PAYMENT_TOPIC),
                     topics.records(DemoNames.CARD_TOPIC), cards.issued());

@@ -48,6 +48,20 @@ class DemoOptionsTest {
     }
 
     @Test
+    void otherKafkaClientSettingsGoToEveryClientWithTheBootstrapServers() {
+        DemoOptions o = parse("--kafka.bootstrap.servers=k:9093", "--database.url=jdbc:postgresql://db:5432/shop",
+                "--kafka.security.protocol=SASL_SSL", "--kafka.sasl.jaas.config=x required username=\"u\" password=\"p\";");
+        assertThat(o.kafka()).containsOnlyKeys("security.protocol", "sasl.jaas.config");
+        assertThat(o.kafkaClient()).containsEntry("bootstrap.servers", "k:9093").containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.jaas.config", "x required username=\"u\" password=\"p\";");
+        assertThatThrownBy(() -> parse("--kafka.security.protocol=SASL_SSL"))
+                .hasMessage("--kafka.security.protocol is for your own Kafka (--kafka.bootstrap.servers): the embedded one takes no"
+                        + " client settings");
+        assertThatThrownBy(() -> parse("--kafka.security.protocol", "SASL_SSL"))
+                .hasMessage("--kafka.security.protocol needs a value: --kafka.security.protocol=VALUE");
+    }
+
+    @Test
     void theFormerSpellingsStillWorkWithANoteEach() {
         DemoOptions o = DemoOptions.parse(new String[] {"--events", "2000", "--bootstrap-servers", "k:9092",
                 "--jdbc-url=jdbc:postgresql://db:5432/shop", "--jdbc-user", "demo", "--jdbc-password=secret"}, Map.of());

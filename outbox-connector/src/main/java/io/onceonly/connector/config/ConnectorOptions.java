@@ -69,9 +69,11 @@ public final class ConnectorOptions {
 
     /** The pass-through families, for the option table. */
     public static final List<String[]> PASS_THROUGH = List.of(
-            new String[] {"kafka.*", "producer settings, for example `kafka.bootstrap.servers` (required), `kafka.linger.ms`,"
-                    + " `kafka.security.protocol`. `acks`, `enable.idempotence` and `max.in.flight.requests.per.connection`"
-                    + " may not be set to values that break ordering or deduplication."},
+            new String[] {"kafka.*", "producer settings, for example `kafka.bootstrap.servers` (required), `kafka.linger.ms`."
+                    + " `acks`, `enable.idempotence` and `max.in.flight.requests.per.connection` may not be set to values that"
+                    + " break ordering or deduplication. Security settings (`kafka.security.protocol`, `kafka.sasl.mechanism`,"
+                    + " `kafka.sasl.jaas.config`, `kafka.ssl.truststore.location`, ...) reach every Kafka client of the"
+                    + " connector, its offset store's too; the ACLs it needs are in docker/README.md."},
             new String[] {"debezium.*", "Debezium engine and PostgreSQL connector settings, for example"
                     + " `debezium.max.batch.size`; they win over the values this connector derives. Values that would"
                     + " lose events are refused: `slot.drop.on.stop=true`, `skipped.operations` that skips inserts or keeps"

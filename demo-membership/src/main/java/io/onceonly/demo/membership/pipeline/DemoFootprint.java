@@ -53,7 +53,7 @@ public final class DemoFootprint {
 
     public DemoFootprint(Infrastructure infra) {
         this.db = infra.dataSource();
-        kafka.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
+        kafka.putAll(infra.kafkaClient());
         // A Kafka that is not there should be named within seconds, not after the client's default minute.
         kafka.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
         kafka.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");

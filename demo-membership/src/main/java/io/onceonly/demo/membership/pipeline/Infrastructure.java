@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -19,16 +21,18 @@ import io.onceonly.stack.ServerStack;
  */
 public final class Infrastructure implements AutoCloseable {
 
-    private final String bootstrapServers;
+    private static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+
+    private final Map<String, String> kafka;
     private final String jdbcUrl;
     private final String user;
     private final String password;
     private final DataSource dataSource;
     private final AutoCloseable owned;
 
-    private Infrastructure(String bootstrapServers, String jdbcUrl, String user, String password, DataSource dataSource,
+    private Infrastructure(Map<String, String> kafka, String jdbcUrl, String user, String password, DataSource dataSource,
                            AutoCloseable owned) {
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = Map.copyOf(kafka);
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
@@ -39,12 +43,17 @@ public final class Infrastructure implements AutoCloseable {
     /** Starts an embedded Kafka broker and PostgreSQL; {@link #close()} stops them and deletes their data. */
     public static Infrastructure startEmbedded() {
         ServerStack stack = ServerStack.embedded();
-        return new Infrastructure(stack.kafka().bootstrapServers(), stack.postgres().jdbcUrl(), stack.postgres().username(),
+        return new Infrastructure(Map.of(BOOTSTRAP_SERVERS, stack.kafka().bootstrapServers()), stack.postgres().jdbcUrl(),
+                stack.postgres().username(),
                 stack.postgres().password(), stack.postgres().dataSource(), stack);
     }
 
-    /** The user's Kafka and PostgreSQL (which needs {@code wal_level=logical} and a user allowed to replicate). */
-    public static Infrastructure external(String bootstrapServers, String jdbcUrl, String user, String password) {
+    /**
+     * The user's Kafka and PostgreSQL (which needs {@code wal_level=logical} and a user allowed to replicate).
+     *
+     * @param kafka the Kafka client settings: {@code bootstrap.servers}, and security settings if the cluster wants them
+     */
+    public static Infrastructure external(Map<String, String> kafka, String jdbcUrl, String user, String password) {
         HikariConfig pool = new HikariConfig();
         pool.setJdbcUrl(jdbcUrl);
         pool.setUsername(user);
@@ -71,11 +80,23 @@ public final class Infrastructure implements AutoCloseable {
             dataSource.close();
             throw new IllegalStateException("cannot read wal_level from PostgreSQL at " + jdbcUrl + ": " + e.getMessage(), e);
         }
-        return new Infrastructure(bootstrapServers, jdbcUrl, user, password, dataSource, dataSource);
+        return new Infrastructure(kafka, jdbcUrl, user, password, dataSource, dataSource);
     }
 
     public String bootstrapServers() {
-        return bootstrapServers;
+        return kafka.get(BOOTSTRAP_SERVERS);
+    }
+
+    /** The settings every Kafka client of the demo takes: {@code bootstrap.servers}, and the user's security settings. */
+    public Map<String, String> kafkaClient() {
+        return kafka;
+    }
+
+    /** {@link #kafkaClient()} as an app's options: each under {@code kafka.}. */
+    public Map<String, String> kafkaOptions() {
+        Map<String, String> options = new LinkedHashMap<>();
+        kafka.forEach((name, value) -> options.put("kafka." + name, value));
+        return options;
     }
 
     public String jdbcUrl() {

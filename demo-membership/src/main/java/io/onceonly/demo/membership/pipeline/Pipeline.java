@@ -84,10 +84,11 @@ public final class Pipeline implements AutoCloseable {
                 .with(ConnectorOptions.NAME, "once-membership-demo-connector")
                 // The demo's: each committed outbox row once on Kafka, also across the crash; the standby takes over in seconds.
                 .with(ConnectorOptions.DELIVERY_GUARANTEE, shape.deliveryGuarantee())
+                .withAll(infra.kafkaOptions())
                 .withAll(shape.connectorOptions());
 
         Map<String, String> dedup = new LinkedHashMap<>();
-        dedup.put("kafka.bootstrap.servers", infra.bootstrapServers());
+        dedup.putAll(infra.kafkaOptions());
         dedup.put("application.id", DemoNames.DEDUP_APPLICATION_ID);
         dedup.put("input.topics", DemoNames.PAYMENT_TOPIC);
         dedup.put("output.mapping", DemoNames.PAYMENT_TOPIC + ":" + DemoNames.CARD_TOPIC);

@@ -25,15 +25,16 @@ import io.onceonly.contracts.wire.OnceHeaders;
  */
 public final class TopicTally implements AutoCloseable {
 
-    private final String bootstrapServers;
+    private final Map<String, String> kafka;
     private final List<String> topics;
     private final Map<String, Tally> tallies = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile RuntimeException failure;
 
-    public TopicTally(String bootstrapServers, List<String> topics) {
-        this.bootstrapServers = bootstrapServers;
+    /** @param kafka the client settings: {@code bootstrap.servers}, and security settings if the cluster wants them */
+    public TopicTally(Map<String, String> kafka, List<String> topics) {
+        this.kafka = Map.copyOf(kafka);
         this.topics = List.copyOf(topics);
         topics.forEach(t -> tallies.put(t, new Tally()));
         this.thread = new Thread(this::run, "topic-tally");
@@ -48,7 +49,7 @@ public final class TopicTally implements AutoCloseable {
 
     private void run() {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(kafka);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");

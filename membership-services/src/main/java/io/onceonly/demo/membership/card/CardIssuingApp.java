@@ -53,8 +53,10 @@ public final class CardIssuingApp {
                             + " before its offset commit, until the process is killed (/health says held)."));
 
     private static final List<String[]> PASS_THROUGH = List.<String[]>of(new String[] {"kafka.*",
-            "consumer settings, for example `kafka.bootstrap.servers` (required), `kafka.security.protocol`; the group,"
-                    + " read_committed isolation and manual offset commits are the service's own."});
+            "consumer settings, for example `kafka.bootstrap.servers` (required), `kafka.security.protocol`,"
+                    + " `kafka.sasl.mechanism`, `kafka.sasl.jaas.config`, `kafka.ssl.truststore.location`; the group,"
+                    + " read_committed isolation, manual offset commits and no topic auto-creation are the service's own."
+                    + " The ACLs it needs are in docker/README.md."});
 
     private static final String USAGE = "Once demo card-issuing service: one card per payment, claimed in the same"
             + " transaction as the card, offsets committed after it.\n\n"
@@ -113,6 +115,9 @@ public final class CardIssuingApp {
             details.put("cardsIssued", cards.issued());
             details.put("claimRefused", cards.claimRefused());
             details.put("held", cards.held());
+            if (cards.failure() != null) {
+                details.put("failure", cards.failure());
+            }
             return new HealthReport(cards.isRunning() || cards.held(), details);
         }, registry, config.getBoolean(FAULT_INJECTION) ? List.of(OpsRoute.post(HOLD_PATH, exchange -> {
             cards.holdBeforeNextOffsetCommit();
@@ -122,7 +127,8 @@ public final class CardIssuingApp {
         return new AppRunner.Running() {
             @Override
             public String failure() {
-                return cards.isRunning() ? null : "the card service's consumer stopped";
+                return cards.isRunning() ? null
+                        : "the card service's consumer stopped" + (cards.failure() == null ? "" : ": " + cards.failure());
             }
 
             @Override

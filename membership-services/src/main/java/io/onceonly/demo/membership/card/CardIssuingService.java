@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,6 +32,7 @@ import io.onceonly.contracts.serde.JsonDeserializer;
 import io.onceonly.contracts.wire.EventMetadata;
 import io.onceonly.demo.membership.payment.PaymentCompleted;
 import io.onceonly.demo.membership.services.DemoNames;
+import io.onceonly.runtime.KafkaRefusal;
 
 /**
  * Issues one membership card per payment. It reads the deduplicated topic with
@@ -53,6 +55,7 @@ public final class CardIssuingService implements AutoCloseable {
     private final AtomicBoolean crashArmed = new AtomicBoolean();
     private final AtomicBoolean holdArmed = new AtomicBoolean();
     private volatile boolean held;
+    private volatile String failure;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong issued = new AtomicLong();
     private final AtomicLong claimRefused = new AtomicLong();
@@ -143,7 +146,14 @@ public final class CardIssuingService implements AutoCloseable {
                 consumer.commitSync(nextOffsets(records));
             }
         } catch (RuntimeException e) {
-            LOG.error("the card service stopped: {}", e.toString(), e);
+            // A refused login or a missing ACL: the sentence names the principal and the fix; a stack trace would not.
+            Optional<KafkaRefusal> refusal = KafkaRefusal.in(e, kafka);
+            failure = refusal.map(KafkaRefusal::message).orElse(e.toString());
+            if (refusal.isPresent()) {
+                LOG.error("the card service stopped: {}", failure);
+            } else {
+                LOG.error("the card service stopped: {}", failure, e);
+            }
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
@@ -210,6 +220,9 @@ public final class CardIssuingService implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        // The dedup app creates its output topic with its input's partition count; a consumer that asked the broker to
+        // create it first would give it the broker's default instead, and under ACLs be refused (no CREATE) and stop.
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(topic));
         return consumer;
@@ -221,6 +234,11 @@ public final class CardIssuingService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Why the consuming thread stopped by itself, or null: a refusal of Kafka in one sentence ({@link KafkaRefusal}), or the error. */
+    public String failure() {
+        return failure;
     }
 
     /** Whether the consuming thread runs. */

@@ -1,4 +1,4 @@
-package io.onceonly.connector;
+package io.onceonly.stack;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,30 +11,32 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A certificate authority made for one test with {@code openssl}, and the certificates it signs:
- * nothing is committed, every file lives in the test's temporary directory and is valid for two days.
+ * A certificate authority made for one test with {@code openssl} (which must be on the path), and
+ * the certificates it signs: nothing is committed, every file lives in the directory given (a test's
+ * temporary directory) and is valid for two days. For test servers only: the keys are not encrypted
+ * unless a password is given.
  */
-final class TestCertificates {
+public final class CertificateAuthority {
 
     private final Path dir;
     private final String name;
 
-    private TestCertificates(Path dir, String name) {
+    private CertificateAuthority(Path dir, String name) {
         this.dir = dir;
         this.name = name;
     }
 
     /** A new CA named {@code name}, its key and certificate in {@code dir}. */
-    static TestCertificates authority(Path dir, String name) throws IOException {
-        TestCertificates ca = new TestCertificates(dir, name);
+    public static CertificateAuthority authority(Path dir, String name) throws IOException {
+        CertificateAuthority ca = new CertificateAuthority(dir, name);
         openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=" + name,
                 "-keyout", ca.key().toString(), "-out", ca.certificate().toString(),
                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
         return ca;
     }
 
-    /** The CA's certificate: what a client names in {@code sslrootcert}. */
-    Path certificate() {
+    /** The CA's certificate (PEM): what a client names in {@code sslrootcert} or {@code ssl.truststore.location}. */
+    public Path certificate() {
         return dir.resolve(name + ".crt");
     }
 
@@ -48,7 +50,7 @@ final class TestCertificates {
      *
      * @return the certificate; the key is beside it, {@code .key} for {@code .crt}
      */
-    Path server(String file) throws IOException {
+    public Path server(String file) throws IOException {
         Path cert = sign(file, "localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
         Files.setPosixFilePermissions(dir.resolve(file + ".key"), PosixFilePermissions.fromString("rw-------"));
         return cert;
@@ -60,13 +62,28 @@ final class TestCertificates {
      *
      * @return the certificate; the key is beside it, {@code .pk8} for {@code .crt}
      */
-    Path client(String file, String user, String password) throws IOException {
+    public Path client(String file, String user, String password) throws IOException {
         Path cert = sign(file, user, "extendedKeyUsage=clientAuth\n");
         // PBE-SHA1-3DES: an encryption the JDK's EncryptedPrivateKeyInfo decrypts without extra providers.
         openssl(dir, "pkcs8", "-topk8", "-inform", "PEM", "-outform", "DER", "-in", dir.resolve(file + ".key").toString(),
                 "-out", dir.resolve(file + ".pk8").toString(), "-v1", "PBE-SHA1-3DES", "-passout", "pass:" + password);
         Files.setPosixFilePermissions(dir.resolve(file + ".pk8"), PosixFilePermissions.fromString("rw-------"));
         return cert;
+    }
+
+    /**
+     * A server certificate as {@link #server} makes it, written with its key into one PEM file, as a
+     * Kafka listener reads it with {@code ssl.keystore.type=PEM} (an unencrypted PKCS#8 key, then the chain).
+     *
+     * @return the PEM key store
+     */
+    public Path serverKeyStore(String file) throws IOException {
+        Path cert = server(file);
+        Path store = dir.resolve(file + ".keystore.pem");
+        Files.writeString(store, Files.readString(dir.resolve(file + ".key"), StandardCharsets.US_ASCII)
+                + Files.readString(cert, StandardCharsets.US_ASCII), StandardCharsets.US_ASCII);
+        Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rw-------"));
+        return store;
     }
 
     private Path sign(String file, String commonName, String extensions) throws IOException {
