@@ -1,0 +1,18 @@
+package io.onceonly.cli.slot;
+
+import picocli.CommandLine.Command;
+
+/** {@code once slot}: the replication slots of the outbox database. */
+@Command(name = "slot", mixinStandardHelpOptions = true,
+        description = "See the replication slots of the outbox database and the WAL each keeps; drop one.",
+        subcommands = {SlotStatusCommand.class, SlotDropCommand.class})
+public final class SlotCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a subcommand: status or drop");
+    }
+}
