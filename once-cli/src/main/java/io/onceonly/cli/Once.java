@@ -73,8 +73,11 @@ public final class Once implements Callable<Integer> {
             String command = failed.getCommandSpec().qualifiedName();
             int code = OnceCommand.FAILED;
             String message;
-            if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
+            if (e instanceof ConfigException) {
                 message = "configuration error: " + e.getMessage();
+                code = OnceCommand.USAGE;
+            } else if (e instanceof IllegalArgumentException) {
+                message = e.getMessage();
                 code = OnceCommand.USAGE;
             } else if (e instanceof CommandFailure) {
                 message = e.getMessage();

@@ -34,7 +34,7 @@ final class ConnectorRow {
     private final String repairHint;
 
     /**
-     * @param repairHint how to repair the row, ending the refusal messages
+     * @param repairHint how to repair the row ({@code ": once dead-letters show ..."}), ending the refusal messages
      * @throws CommandFailure when {@code json} is not a JSON object
      */
     ConnectorRow(byte[] json, AppSettings connector, String repairHint) {
@@ -42,10 +42,10 @@ final class ConnectorRow {
         try {
             parsed = json == null ? null : Json.mapper().readTree(json);
         } catch (IOException e) {
-            throw new CommandFailure("the dead letter's value is not the JSON object of a row (" + e.getMessage() + ")" + repairHint);
+            throw new CommandFailure("the dead letter's value is not the JSON object of a row (" + e.getMessage() + "); repair it" + repairHint);
         }
         if (parsed == null || !parsed.isObject()) {
-            throw new CommandFailure("the dead letter's value is not the JSON object of a row" + repairHint);
+            throw new CommandFailure("the dead letter's value is not the JSON object of a row; repair it" + repairHint);
         }
         this.row = parsed;
         this.connector = connector;
@@ -171,6 +171,6 @@ final class ConnectorRow {
 
     private CommandFailure refusal(String option, String problem) {
         return new CommandFailure("the row cannot be replayed: its column " + connector.string(option) + " (connector."
-                + option + ") " + problem + repairHint);
+                + option + ") " + problem + "; repair the row" + repairHint);
     }
 }

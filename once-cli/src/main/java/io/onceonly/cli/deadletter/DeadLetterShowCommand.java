@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,6 +24,7 @@ import io.onceonly.cli.kafka.KafkaClients;
 import io.onceonly.cli.kafka.RecordAddress;
 import io.onceonly.cli.kafka.RecordFetch;
 import io.onceonly.cli.kafka.RecordText;
+import io.onceonly.contracts.wire.OnceHeaders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,6 +35,8 @@ import picocli.CommandLine.Parameters;
                 + " would send it.",
                 "Options: kafka.bootstrap.servers; the dead-letter topics' names (or config.connector, config.dedup)."})
 public final class DeadLetterShowCommand extends OnceCommand {
+
+    private static final Set<String> TIME_HEADERS = Set.of(OnceHeaders.CREATED_AT, OnceHeaders.FIRST_SEEN_AT);
 
     @Parameters(index = "0", paramLabel = "RECORD", description = "topic:partition:offset as list prints it, or partition:offset with --topic.")
     String record;
@@ -81,7 +85,9 @@ public final class DeadLetterShowCommand extends OnceCommand {
         out.println("key      " + RecordText.of(deadLetter.key()));
         out.println("headers");
         for (Map.Entry<String, String> header : RecordText.headers(deadLetter.headers()).entrySet()) {
-            out.println("  " + header.getKey() + ": " + header.getValue());
+            Optional<Instant> time = TIME_HEADERS.contains(header.getKey())
+                    ? RecordText.timeHeader(deadLetter.headers(), header.getKey()) : Optional.empty();
+            out.println("  " + header.getKey() + ": " + header.getValue() + time.map(t -> " (" + Times.show(t) + " UTC)").orElse(""));
         }
         out.println("value");
         out.println(indented(deadLetter.value()));

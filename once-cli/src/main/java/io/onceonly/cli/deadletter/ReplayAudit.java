@@ -2,6 +2,7 @@ package io.onceonly.cli.deadletter;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -34,7 +35,7 @@ public final class ReplayAudit {
         value.put("forced", replay.forced());
         value.put("bypassed", replay.bypassed());
         value.put("repaired", replay.repaired());
-        value.put("at", at.toString());
+        value.put("at", at.truncatedTo(ChronoUnit.MILLIS).toString());
         value.put("by", by);
         try {
             return new ProducerRecord<>(auditTopic, null, replay.bizId() == null ? null : OnceHeaders.text(replay.bizId()),

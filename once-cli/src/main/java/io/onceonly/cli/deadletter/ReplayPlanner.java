@@ -63,14 +63,14 @@ final class ReplayPlanner {
 
     private Replay ofConnector(ConsumerRecord<byte[], byte[]> deadLetter, RecordAddress from, Optional<String> to, boolean force,
                                Optional<byte[]> repairedValue) {
-        String repair = "; repair the row: once dead-letters show " + from + " --value-only > row.json, edit row.json, then"
+        String repair = ": once dead-letters show " + from + " --value-only > row.json, edit row.json, then"
                 + " once dead-letters replay " + from + " --value-file row.json";
         ConnectorRow row = new ConnectorRow(repairedValue.orElse(deadLetter.value()), settings.connector(), repair);
         String prefix = settings.topicPrefix();
         String input = to.or(() -> row.routableAggregateType().map(type -> prefix + type)).orElseThrow(() -> new CommandFailure(
                 "where " + from + " belongs cannot be known: its aggregate type '" + row.aggregateTypeAsWritten() + "' cannot"
-                        + " name a topic (that is why it was dead-lettered); name the outbox topic with --to TOPIC, for"
-                        + " example --to " + prefix + "payment, or repair the row's aggregate type" + repair));
+                        + " name a topic (that is why it was dead-lettered); name the outbox topic with --to TOPIC (for"
+                        + " example --to " + prefix + "payment), or repair the row's aggregate type" + repair));
         String aggregateType = input.startsWith(prefix) && input.length() > prefix.length()
                 ? input.substring(prefix.length()) : row.aggregateTypeAsWritten();
         var headers = row.headers(aggregateType, OnceHeaders.lastText(deadLetter.headers(), OnceHeaders.CREATED_AT));

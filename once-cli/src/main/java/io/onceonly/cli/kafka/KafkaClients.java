@@ -23,6 +23,8 @@ public final class KafkaClients {
     private static final String CLIENT_ID = "once-cli";
     // A command that cannot reach the cluster says so within this; kafka.default.api.timeout.ms wins.
     private static final String API_TIMEOUT_MS = "15000";
+    // Under the API time-out (the admin client refuses a longer one): one retry fits in it.
+    private static final String REQUEST_TIMEOUT_MS = "7000";
 
     private final Map<String, String> settings;
 
@@ -38,6 +40,7 @@ public final class KafkaClients {
         props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, CLIENT_ID);
         props.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, API_TIMEOUT_MS);
+        props.putIfAbsent(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
         props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
@@ -61,6 +64,7 @@ public final class KafkaClients {
         Map<String, Object> props = known(AdminClientConfig.configNames());
         props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, CLIENT_ID);
         props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, API_TIMEOUT_MS);
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
         return Admin.create(props);
     }
 

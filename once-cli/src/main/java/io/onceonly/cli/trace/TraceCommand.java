@@ -84,6 +84,8 @@ public final class TraceCommand extends OnceCommand {
             out.println("Notes:");
             trace.notes().forEach(line -> out.println("  - " + line));
         }
+        out.println("Looked in:");
+        trace.lookedIn().forEach(line -> out.println("  - " + line));
     }
 
     private void printJson(Trace trace) {
@@ -102,6 +104,7 @@ public final class TraceCommand extends OnceCommand {
         }
         trace.missing().forEach(document.putArray("missing")::add);
         trace.notes().forEach(document.putArray("notes")::add);
+        trace.lookedIn().forEach(document.putArray("lookedIn")::add);
         Json.print(context.out(), document);
     }
 }

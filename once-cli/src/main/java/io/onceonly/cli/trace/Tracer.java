@@ -52,8 +52,10 @@ public final class Tracer {
      * @param since scan topics from this time on; empty scans them whole
      */
     public Trace trace(String bizId, Optional<Instant> since, Duration timeout) throws SQLException {
+        KafkaClients kafka = new KafkaClients(settings.kafka()); // a missing cluster is said before any database is asked
         List<Sighting> sightings = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        List<String> lookedIn = new ArrayList<>();
         OutboxRows outbox = new OutboxRows(settings.connector());
         Optional<DatabaseTarget> database = settings.outboxDatabaseIfGiven();
         List<OutboxRows.Row> rows = List.of();
@@ -61,6 +63,7 @@ public final class Tracer {
             try (Connection connection = database.get().connect()) {
                 rows = outbox.of(connection, bizId);
             }
+            lookedIn.add(outbox.table() + " of " + database.get());
             for (OutboxRows.Row row : rows) {
                 sightings.add(new Sighting(row.createdAt() == null ? null : row.createdAt().toInstant(), Stage.OUTBOX_ROW,
                         outbox.table(), row.id(), "aggregate " + row.aggregateType() + "/" + row.aggregateId() + ", "
@@ -70,12 +73,15 @@ public final class Tracer {
             notes.add("the outbox table was not looked at: name the outbox database with database.url (or config.connector)");
         }
 
-        Topics topics = topics(rows);
+        Topics topics = topics(rows, kafka);
         TopicScan.Result scan;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaClients(settings.kafka()).consumer()) {
+        try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer()) {
             scan = new TopicScan(consumer, progress).scan(topics.all(), since, timeout, record -> sighting(record, bizId, topics)
                     .ifPresent(sightings::add));
         }
+        Set<String> read = new TreeSet<>(topics.all());
+        read.removeAll(scan.missing());
+        lookedIn.add("topics " + String.join(", ", read) + " (" + scan.scanned() + " records)");
         Set<String> missingTopics = new TreeSet<>(scan.missing());
         missingTopics.remove(settings.replayAuditTopic());
         if (!missingTopics.isEmpty()) {
@@ -92,15 +98,16 @@ public final class Tracer {
                             "by consumer " + claim.consumerName()));
                 }
             }
+            lookedIn.add(claims.table() + " of " + consumerDb.get());
         } else {
             notes.add("consumer claims were not looked up: name the consumer's database with consumer.database.url");
         }
         sightings.sort(Sighting.TIMELINE);
-        return judge(bizId, sightings, rows, database.isPresent(), consumerDb.isPresent(), notes);
+        return judge(bizId, withForwardTimes(sightings), rows, database.isPresent(), consumerDb.isPresent(), notes, lookedIn);
     }
 
     /** The topics to read: where the rows were routed, else every outbox topic; their outputs; the rest. */
-    private Topics topics(List<OutboxRows.Row> rows) {
+    private Topics topics(List<OutboxRows.Row> rows, KafkaClients kafka) {
         String prefix = settings.topicPrefix();
         Set<String> inputs = new TreeSet<>();
         for (OutboxRows.Row row : rows) {
@@ -110,7 +117,7 @@ public final class Tracer {
         }
         if (inputs.isEmpty()) {
             // No row (purged, or not looked at): any outbox topic may hold the biz-id.
-            try (var admin = new KafkaClients(settings.kafka()).admin()) {
+            try (var admin = kafka.admin()) {
                 Set<String> names = admin.listTopics().names().get();
                 Set<String> excluded = Set.of(settings.connectorDeadLetterTopic(), settings.replayAuditTopic());
                 names.stream().filter(name -> name.startsWith(prefix) && !excluded.contains(name)
@@ -170,10 +177,10 @@ public final class Tracer {
             return Optional.of(new Sighting(at, Stage.DEDUP_DEAD_LETTER, where, eventId, reason));
         }
         if (topics.duplicates().contains(topic)) {
-            String first = OnceHeaders.lastText(record.headers(), OnceHeaders.FIRST_EVENT_ID).orElse("?");
-            String firstSeen = RecordText.timeHeader(record.headers(), OnceHeaders.FIRST_SEEN_AT).map(Times::show).orElse("?");
-            return Optional.of(new Sighting(at, Stage.DROPPED, where, eventId, "duplicate of event " + first
-                    + ", forwarded " + firstSeen));
+            String first = OnceHeaders.lastText(record.headers(), OnceHeaders.FIRST_EVENT_ID).orElse(null);
+            Instant firstSeen = RecordText.timeHeader(record.headers(), OnceHeaders.FIRST_SEEN_AT).orElse(null);
+            return Optional.of(new Sighting(at, Stage.DROPPED, where, eventId, "duplicate of event " + (first == null ? "?" : first)
+                    + ", forwarded " + Times.show(firstSeen), first, firstSeen));
         }
         if (topics.outputs().contains(topic)) {
             return Optional.of(new Sighting(at, Stage.FORWARDED, where, eventId, ""));
@@ -184,8 +191,27 @@ public final class Tracer {
         return Optional.empty();
     }
 
+    /*
+     * A forwarded record keeps its input record's timestamp (Kafka Streams does so): when it was
+     * forwarded is known only from a dropped copy's once-first-seen-at, which names it.
+     */
+    private static List<Sighting> withForwardTimes(List<Sighting> sightings) {
+        Map<String, String> firstSeen = new java.util.HashMap<>();
+        for (Sighting s : sightings) {
+            if (s.stage() == Stage.DROPPED && s.firstEventId() != null && s.firstSeenAt() != null) {
+                firstSeen.putIfAbsent(s.firstEventId(), Times.show(s.firstSeenAt()));
+            }
+        }
+        List<Sighting> shown = new ArrayList<>();
+        for (Sighting s : sightings) {
+            String at = s.stage() == Stage.FORWARDED && s.eventId() != null ? firstSeen.get(s.eventId()) : null;
+            shown.add(at == null ? s : new Sighting(s.at(), s.stage(), s.where(), s.eventId(), "forwarded at " + at, null, null));
+        }
+        return shown;
+    }
+
     private Trace judge(String bizId, List<Sighting> sightings, List<OutboxRows.Row> rows, boolean lookedAtOutbox,
-                        boolean lookedAtClaims, List<String> notes) {
+                        boolean lookedAtClaims, List<String> notes, List<String> lookedIn) {
         List<String> missing = new ArrayList<>();
         Map<String, Long> relayed = countByEvent(sightings, Stage.RELAYED);
         Map<String, Long> deduplicated = countByEvent(sightings, s -> s.stage() == Stage.FORWARDED || s.stage() == Stage.DROPPED
@@ -223,7 +249,7 @@ public final class Tracer {
         sightings.stream().filter(s -> s.stage() == Stage.CONNECTOR_DEAD_LETTER || s.stage() == Stage.DEDUP_DEAD_LETTER)
                 .forEach(s -> missing.add("dead-lettered at " + s.where() + ": " + DeadLetterReason.brief(s.detail())
                         + " (see once dead-letters show " + s.where() + ")"));
-        return new Trace(bizId, List.copyOf(sightings), missing, notes, verdict(sightings, forwards, claimed));
+        return new Trace(bizId, List.copyOf(sightings), missing, notes, verdict(sightings, forwards, claimed), lookedIn);
     }
 
     private static String verdict(List<Sighting> sightings, long forwards, boolean claimed) {
