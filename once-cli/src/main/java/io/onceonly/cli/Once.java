@@ -83,6 +83,10 @@ public final class Once implements Callable<Integer> {
                 message = e.getMessage();
             } else if (e instanceof SQLException) {
                 message = "database: " + e.getMessage();
+            } else if (e instanceof org.apache.kafka.common.errors.TimeoutException
+                    || e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                message = "Kafka did not answer in time: are kafka.bootstrap.servers and the kafka.* security settings right,"
+                        + " and the cluster up? (" + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()) + ")";
             } else if (e instanceof KafkaException) {
                 message = "Kafka: " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")");
             } else {

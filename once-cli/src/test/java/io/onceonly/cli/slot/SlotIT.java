@@ -37,6 +37,7 @@ class SlotIT {
     }
 
     private static String[] with(String... args) {
+        System.out.println("$ once " + String.join(" ", args));
         String[] all = new String[args.length + 3];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--database.url=" + pg.jdbcUrl();
@@ -51,6 +52,7 @@ class SlotIT {
         writeSomeWal();
 
         CliRun table = CliRun.of(with("slot", "status"));
+        System.out.println(table);
         CliRun json = CliRun.of(with("slot", "status", "--json"));
 
         assertThat(table.code()).as(table.toString()).isZero();
@@ -82,6 +84,7 @@ class SlotIT {
         assertThat(slotExists("cli_drop")).isTrue();
 
         CliRun typed = CliRun.typing("cli_drop", with("slot", "drop", "cli_drop"));
+        System.out.println(wrong + "\n" + typed);
         assertThat(typed.code()).as(typed.toString()).isZero();
         assertThat(typed.out()).contains("dropped slot cli_drop");
         assertThat(slotExists("cli_drop")).isFalse();
@@ -107,6 +110,7 @@ class SlotIT {
             int pid = Await.value("slot cli_active read by a walsender", Duration.ofSeconds(30), SlotIT::activePid);
 
             CliRun run = CliRun.of(with("slot", "drop", "cli_active", "--yes"));
+            System.out.println(run);
 
             assertThat(run.code()).as(run.toString()).isEqualTo(1);
             assertThat(run.err()).contains("slot cli_active is active: the walsender of pid " + pid + " reads it",

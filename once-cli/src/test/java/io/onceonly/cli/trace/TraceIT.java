@@ -53,6 +53,7 @@ class TraceIT {
     private static OutboxConnector connector;
     private static DedupService dedup;
     private static final List<String> PAY_1_EVENTS = new ArrayList<>();
+    private static CliRun slotsWhileRelaying;
 
     @BeforeAll
     static void leaveFactsAtEachStage(TestStack stack) throws Exception {
@@ -97,6 +98,8 @@ class TraceIT {
         long relayed = connector.metrics().relayedCount();
         write("pay-3", "user-3");
         Await.until("pay-3 relayed", Duration.ofSeconds(60), () -> connector.metrics().relayedCount() > relayed);
+        slotsWhileRelaying = CliRun.of("slot", "status", "--config.connector=" + connectorFile);
+        System.out.println("$ once slot status\n" + slotsWhileRelaying);
         connector.close();
         write("pay-4", "user-4");
     }
@@ -131,7 +134,7 @@ class TraceIT {
         all.add("--consumer.database.user=" + pg.username());
         all.add("--consumer.database.password=" + pg.password());
         CliRun run = CliRun.of(all.toArray(new String[0]));
-        System.out.println("$ once " + String.join(" ", args) + "\n" + run);
+        System.out.println("$ once trace " + String.join(" ", args) + "\n" + run);
         return run;
     }
 
@@ -196,6 +199,13 @@ class TraceIT {
                 .doesNotContain("committed, not yet relayed");
         assertThat(eventIdOf("pay-5")).isNotNull();
         assertThat(run.out()).contains(eventIdOf("pay-5"));
+    }
+
+    @Test
+    void slotStatusShowsTheConnectorsSlotReadByItsWalsender() {
+        assertThat(slotsWhileRelaying.code()).as(slotsWhileRelaying.toString()).isZero();
+        assertThat(slotsWhileRelaying.out()).containsPattern("trace_it +pgoutput +postgres +yes +\\d+ +reserved")
+                .contains("trace_it is the connector's slot (connector.slot.name).");
     }
 
     @Test
