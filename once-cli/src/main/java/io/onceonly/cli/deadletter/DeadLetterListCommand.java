@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.onceonly.cli.CliContext;
 import io.onceonly.cli.Json;
 import io.onceonly.cli.OnceCommand;
+import io.onceonly.cli.SinceOption;
 import io.onceonly.cli.TextTable;
 import io.onceonly.cli.Times;
 import io.onceonly.cli.config.OnceSettings;
@@ -25,6 +26,7 @@ import io.onceonly.cli.kafka.RecordAddress;
 import io.onceonly.cli.kafka.TopicScan;
 import io.onceonly.contracts.wire.OnceHeaders;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code once dead-letters list}: the dead letters of both apps, newest last. */
@@ -38,8 +40,8 @@ public final class DeadLetterListCommand extends OnceCommand {
     @Option(names = "--topic", paramLabel = "TOPIC", description = "Only this dead-letter topic: connector, dedup or its name.")
     String topic;
 
-    @Option(names = "--since", paramLabel = "TIME", description = "Only records from this time on: 2026-12-01T14:00:00Z, or PT2H, P1D.")
-    String since;
+    @Mixin
+    SinceOption since;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
             description = "Show the newest N (default: ${DEFAULT-VALUE}).")
@@ -61,7 +63,7 @@ public final class DeadLetterListCommand extends OnceCommand {
         DeadLetterTopics deadLetters = new DeadLetterTopics(settings);
         List<String> topics = topic == null ? deadLetters.both() : List.of(deadLetters.resolve(topic));
         topics.forEach(deadLetters::kindOf);
-        Optional<Instant> from = Optional.ofNullable(since).map(text -> Times.since(text, context.clock()));
+        Optional<Instant> from = since.instant(context.clock());
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         TopicScan.Result scan;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaClients(settings.kafka()).consumer()) {

@@ -32,8 +32,8 @@ import io.onceonly.cli.kafka.RecordAddress;
 import io.onceonly.cli.kafka.RecordFetch;
 import io.onceonly.cli.kafka.TopicScan;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code once dead-letters replay RECORD}: sends a dead letter, unchanged or repaired, back to the
@@ -50,11 +50,8 @@ import picocli.CommandLine.Parameters;
                 "Options: kafka.bootstrap.servers; the apps' topic names (or config.connector, config.dedup)."})
 public final class DeadLetterReplayCommand extends OnceCommand {
 
-    @Parameters(index = "0", paramLabel = "RECORD", description = "topic:partition:offset as list prints it, or partition:offset with --topic.")
-    String record;
-
-    @Option(names = "--topic", paramLabel = "TOPIC", description = "The dead-letter topic of a partition:offset: connector, dedup or its name.")
-    String topic;
+    @Mixin
+    DeadLetterArgument argument;
 
     @Option(names = "--to", paramLabel = "TOPIC",
             description = "The outbox topic it belongs on, when that cannot be known from the record (a row whose aggregate type names no topic).")
@@ -77,7 +74,7 @@ public final class DeadLetterReplayCommand extends OnceCommand {
     @Override
     public Integer call() throws IOException, InterruptedException {
         OnceSettings settings = settings();
-        RecordAddress address = new DeadLetterTopics(settings).address(record, topic);
+        RecordAddress address = argument.address(settings);
         Optional<byte[]> repaired = Optional.empty();
         if (valueFile != null) {
             if (!Files.isRegularFile(valueFile)) {

@@ -26,8 +26,8 @@ import io.onceonly.cli.kafka.RecordFetch;
 import io.onceonly.cli.kafka.RecordText;
 import io.onceonly.contracts.wire.OnceHeaders;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code once dead-letters show RECORD}: one dead letter whole, and where a replay would send it. */
 @Command(name = "show", mixinStandardHelpOptions = true,
@@ -38,11 +38,8 @@ public final class DeadLetterShowCommand extends OnceCommand {
 
     private static final Set<String> TIME_HEADERS = Set.of(OnceHeaders.CREATED_AT, OnceHeaders.FIRST_SEEN_AT);
 
-    @Parameters(index = "0", paramLabel = "RECORD", description = "topic:partition:offset as list prints it, or partition:offset with --topic.")
-    String record;
-
-    @Option(names = "--topic", paramLabel = "TOPIC", description = "The dead-letter topic of a partition:offset: connector, dedup or its name.")
-    String topic;
+    @Mixin
+    DeadLetterArgument argument;
 
     @Option(names = "--value-only", description = "Print the value alone, as it is: to repair it and replay it with --value-file.")
     boolean valueOnly;
@@ -57,7 +54,7 @@ public final class DeadLetterShowCommand extends OnceCommand {
     @Override
     public Integer call() {
         OnceSettings settings = settings();
-        RecordAddress address = new DeadLetterTopics(settings).address(record, topic);
+        RecordAddress address = argument.address(settings);
         ConsumerRecord<byte[], byte[]> deadLetter;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaClients(settings.kafka()).consumer()) {
             deadLetter = RecordFetch.at(consumer, address, Duration.ofSeconds(30));

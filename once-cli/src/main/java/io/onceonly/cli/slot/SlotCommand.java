@@ -1,6 +1,9 @@
 package io.onceonly.cli.slot;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code once slot}: the replication slots of the outbox database. */
 @Command(name = "slot", mixinStandardHelpOptions = true,
@@ -8,11 +11,11 @@ import picocli.CommandLine.Command;
         subcommands = {SlotStatusCommand.class, SlotDropCommand.class})
 public final class SlotCommand implements Runnable {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a subcommand: status or drop");
+        throw new ParameterException(spec.commandLine(), "name a subcommand: status or drop");
     }
 }

@@ -12,9 +12,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.onceonly.cli.CliContext;
 import io.onceonly.cli.Json;
 import io.onceonly.cli.OnceCommand;
+import io.onceonly.cli.SinceOption;
 import io.onceonly.cli.TextTable;
 import io.onceonly.cli.Times;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,9 +34,8 @@ public final class TraceCommand extends OnceCommand {
     @Parameters(index = "0", paramLabel = "BIZ-ID", description = "The business id, as in the outbox's biz_id column.")
     String bizId;
 
-    @Option(names = "--since", paramLabel = "TIME",
-            description = "Read topics from this time on: 2026-12-01T14:00:00Z, or back from now: PT2H, P1D.")
-    String since;
+    @Mixin
+    SinceOption since;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
             description = "Give up a scan of the topics that takes longer (default: ${DEFAULT-VALUE}).")
@@ -52,7 +53,7 @@ public final class TraceCommand extends OnceCommand {
         if (bizId.isBlank()) {
             throw new IllegalArgumentException("BIZ-ID is blank: name the business id to trace");
         }
-        Optional<Instant> from = Optional.ofNullable(since).map(text -> Times.since(text, context.clock()));
+        Optional<Instant> from = since.instant(context.clock());
         Trace trace = new Tracer(settings(), context.err()).trace(bizId, from, Duration.ofSeconds(timeoutSeconds));
         if (json) {
             printJson(trace);
