@@ -63,8 +63,8 @@ public final class OnceSettings {
                 CliOptions.KAFKA_PREFIX, CliOptions.CONNECTOR_PREFIX, CliOptions.DEDUP_PREFIX);
         AbstractConfig parsed = new AbstractConfig(CliOptions.definition(), own, false);
 
-        Map<String, String> connectorFile = appFile(parsed.getString(CliOptions.CONNECTOR_CONFIG));
-        Map<String, String> dedupFile = appFile(parsed.getString(CliOptions.DEDUP_CONFIG));
+        Map<String, String> connectorFile = appFile(CliOptions.CONNECTOR_CONFIG, parsed.getString(CliOptions.CONNECTOR_CONFIG));
+        Map<String, String> dedupFile = appFile(CliOptions.DEDUP_CONFIG, parsed.getString(CliOptions.DEDUP_CONFIG));
 
         Map<String, String> kafka = new TreeMap<>(withPrefix(connectorFile, CliOptions.KAFKA_PREFIX));
         kafka.putAll(withPrefix(dedupFile, CliOptions.KAFKA_PREFIX));
@@ -77,11 +77,15 @@ public final class OnceSettings {
         return new OnceSettings(parsed, kafka, connector, dedup, connectorFile);
     }
 
-    private static Map<String, String> appFile(String file) {
+    private static Map<String, String> appFile(String option, String file) {
         if (file == null || file.isBlank()) {
             return Map.of();
         }
-        return AppOptions.load(new String[] {"--config=" + file}, Map.of()).values();
+        try {
+            return AppOptions.load(new String[] {"--config=" + file}, Map.of()).values();
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new ConfigException(option, file, e.getMessage());
+        }
     }
 
     private static Map<String, String> withPrefix(Map<String, String> values, String prefix) {

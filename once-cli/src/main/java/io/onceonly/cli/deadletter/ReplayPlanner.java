@@ -3,12 +3,14 @@ package io.onceonly.cli.deadletter;
 import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import io.onceonly.cli.CommandFailure;
 import io.onceonly.cli.config.OnceSettings;
 import io.onceonly.cli.kafka.RecordAddress;
 import io.onceonly.contracts.wire.OnceHeaders;
+import io.onceonly.contracts.wire.OutboxTopics;
 import io.onceonly.dedup.config.OutputTopics;
 
 /**
@@ -78,10 +80,21 @@ final class ReplayPlanner {
                 force, repairedValue.isPresent());
     }
 
-    private Replay finish(RecordAddress from, String input, byte[] key, byte[] value, org.apache.kafka.common.header.Headers headers,
+    private boolean isDedupOutput(String topic) {
+        String prefix = outputs.outputPrefix();
+        return outputs.mapping().containsValue(topic) || !prefix.isEmpty() && topic.startsWith(prefix)
+                || topic.endsWith(OutboxTopics.DUPLICATES_SUFFIX);
+    }
+
+    private Replay finish(RecordAddress from, String input, byte[] key, byte[] value, Headers headers,
                           String bizId, String eventId, boolean force, boolean repaired) {
         if (input.equals(settings.connectorDeadLetterTopic()) || input.equals(settings.dedupDeadLetterTopic())) {
             throw new CommandFailure(input + " is a dead-letter topic: a replay goes to the outbox topic the record belongs on");
+        }
+        if (isDedupOutput(input)) {
+            // --to names where the record belongs upstream; writing past the dedup stage is --force's, with its warning.
+            throw new CommandFailure(input + " is an output of the dedup app (dedup.output.prefix, dedup.output.mapping): --to"
+                    + " names the outbox topic upstream of it; to write to the output itself, use --force");
         }
         if (!force) {
             return new Replay(from, input, key, value, headers, bizId, eventId, null, repaired);

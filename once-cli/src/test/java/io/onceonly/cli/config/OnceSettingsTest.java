@@ -82,7 +82,7 @@ class OnceSettingsTest {
         assertThatThrownBy(() -> OnceSettings.load(null, List.of("--yes-please"), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'--yes-please' is not understood");
         assertThatThrownBy(() -> OnceSettings.load(null, List.of("--config.connector=" + dir.resolve("missing")), Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not exist");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("config.connector").hasMessageContaining("does not exist");
         assertThatThrownBy(() -> OnceSettings.load(null, List.of(), Map.of()).kafka())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.bootstrap.servers");
     }

@@ -249,6 +249,7 @@ class DeadLettersIT {
         CliRun noTopic = once("dead-letters", "show", "0:5");
         CliRun outOfRange = once("dead-letters", "show", "0:99", "--topic", "dedup");
         CliRun notADeadLetterTopic = once("dead-letters", "replay", "outbox.payment:0:0");
+        CliRun toAnOutput = once("dead-letters", "replay", "dedup.dead-letter:0:0", "--to", "deduped.payment");
         CliRun noKafka = CliRun.of("dead-letters", "list");
         CliRun noSubcommand = CliRun.of("dead-letters");
 
@@ -260,6 +261,8 @@ class DeadLettersIT {
         assertThat(outOfRange.err()).contains("no record at dedup.dead-letter:0:99: partition 0 of dedup.dead-letter holds offsets 0 to 1");
         assertThat(notADeadLetterTopic.code()).isEqualTo(2);
         assertThat(notADeadLetterTopic.err()).contains("outbox.payment is not a dead-letter topic: the connector's is outbox.dead-letter");
+        assertThat(toAnOutput.code()).isEqualTo(1);
+        assertThat(toAnOutput.err()).contains("deduped.payment is an output of the dedup app", "use --force");
         assertThat(noKafka.code()).isEqualTo(2);
         assertThat(noKafka.err()).contains("kafka.bootstrap.servers", "is required");
         assertThat(noSubcommand.code()).isEqualTo(2);
