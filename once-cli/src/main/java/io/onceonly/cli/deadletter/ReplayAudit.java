@@ -3,6 +3,7 @@ package io.onceonly.cli.deadletter;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -42,6 +43,30 @@ public final class ReplayAudit {
                     Json.mapper().writeValueAsBytes(value));
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the audit record as JSON", e);
+        }
+    }
+
+    /** The dead letter an audit record says was replayed ({@code topic:partition:offset}). */
+    public static Optional<String> deadLetterOf(byte[] value) {
+        return field(value, "deadLetter");
+    }
+
+    /** Where the replayed record was written ({@code topic:partition:offset}). */
+    public static Optional<String> replayedToOf(byte[] value) {
+        return field(value, "replayedTo");
+    }
+
+    /** The event id of the replayed record, when it has one. */
+    public static Optional<String> eventIdOf(byte[] value) {
+        return field(value, "eventId");
+    }
+
+    private static Optional<String> field(byte[] value, String name) {
+        try {
+            JsonNode field = Json.mapper().readTree(value).get(name);
+            return field == null || field.isNull() ? Optional.empty() : Optional.of(field.asText());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 

@@ -74,10 +74,18 @@ public final class Tracer {
         }
 
         Topics topics = topics(rows, kafka);
+        Set<String> replayed = new java.util.HashSet<>();
+        Set<String> replays = new java.util.HashSet<>();
         TopicScan.Result scan;
         try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer()) {
             scan = new TopicScan(consumer, progress).scan(topics.all(), since, timeout, record -> sighting(record, bizId, topics)
-                    .ifPresent(sightings::add));
+                    .ifPresent(sighting -> {
+                        sightings.add(sighting);
+                        if (sighting.stage() == Stage.REPLAYED) {
+                            ReplayAudit.deadLetterOf(record.value()).ifPresent(replayed::add);
+                            ReplayAudit.replayedToOf(record.value()).ifPresent(replays::add);
+                        }
+                    }));
         }
         Set<String> read = new TreeSet<>(topics.all());
         read.removeAll(scan.missing());
@@ -103,7 +111,8 @@ public final class Tracer {
             notes.add("consumer claims were not looked up: name the consumer's database with consumer.database.url");
         }
         sightings.sort(Sighting.TIMELINE);
-        return judge(bizId, withForwardTimes(sightings), rows, database.isPresent(), consumerDb.isPresent(), notes, lookedIn);
+        return judge(bizId, withForwardTimes(markReplays(sightings, replays)), rows, database.isPresent(), consumerDb.isPresent(), notes, lookedIn,
+                replayed);
     }
 
     /** The topics to read: where the rows were routed, else every outbox topic; their outputs; the rest. */
@@ -163,7 +172,8 @@ public final class Tracer {
             if (!bizId.equals(RecordText.of(record.key()))) {
                 return Optional.empty();
             }
-            return Optional.of(new Sighting(at, Stage.REPLAYED, where, null, ReplayAudit.describe(record.value())));
+            return Optional.of(new Sighting(at, Stage.REPLAYED, where, ReplayAudit.eventIdOf(record.value()).orElse(null),
+                    ReplayAudit.describe(record.value())));
         }
         if (!OnceHeaders.lastText(record.headers(), OnceHeaders.BIZ_ID).filter(bizId::equals).isPresent()) {
             return Optional.empty();
@@ -191,6 +201,17 @@ public final class Tracer {
         return Optional.empty();
     }
 
+    // A record a replay wrote on an outbox topic is on it like a relayed one: said so, beside the connector's.
+    private static List<Sighting> markReplays(List<Sighting> sightings, Set<String> replays) {
+        List<Sighting> marked = new ArrayList<>();
+        for (Sighting s : sightings) {
+            marked.add(s.stage() == Stage.RELAYED && replays.contains(s.where())
+                    ? new Sighting(s.at(), s.stage(), s.where(), s.eventId(), s.detail() + ", written by a replay")
+                    : s);
+        }
+        return marked;
+    }
+
     /*
      * A forwarded record keeps its input record's timestamp (Kafka Streams does so): when it was
      * forwarded is known only from a dropped copy's once-first-seen-at, which names it.
@@ -211,7 +232,7 @@ public final class Tracer {
     }
 
     private Trace judge(String bizId, List<Sighting> sightings, List<OutboxRows.Row> rows, boolean lookedAtOutbox,
-                        boolean lookedAtClaims, List<String> notes, List<String> lookedIn) {
+                        boolean lookedAtClaims, List<String> notes, List<String> lookedIn, Set<String> replayed) {
         List<String> missing = new ArrayList<>();
         Map<String, Long> relayed = countByEvent(sightings, Stage.RELAYED);
         Map<String, Long> deduplicated = countByEvent(sightings, s -> s.stage() == Stage.FORWARDED || s.stage() == Stage.DROPPED
@@ -246,7 +267,9 @@ public final class Tracer {
             missing.add("forwarded, no consumer claim yet (no row in " + settings.consumerTable() + " of "
                     + settings.consumerDatabase().get() + ")");
         }
+        // A dead letter replayed is no longer missing anything: where its replay went is in the timeline.
         sightings.stream().filter(s -> s.stage() == Stage.CONNECTOR_DEAD_LETTER || s.stage() == Stage.DEDUP_DEAD_LETTER)
+                .filter(s -> !replayed.contains(s.where()))
                 .forEach(s -> missing.add("dead-lettered at " + s.where() + ": " + DeadLetterReason.brief(s.detail())
                         + " (see once dead-letters show " + s.where() + ")"));
         return new Trace(bizId, List.copyOf(sightings), missing, notes, verdict(sightings, forwards, claimed), lookedIn);
