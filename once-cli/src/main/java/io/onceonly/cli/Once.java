@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.TimeoutException;
 
 import io.onceonly.cli.config.CliOptions;
 import io.onceonly.cli.deadletter.DeadLettersCommand;
@@ -83,8 +84,8 @@ public final class Once implements Callable<Integer> {
                 message = e.getMessage();
             } else if (e instanceof SQLException) {
                 message = "database: " + e.getMessage();
-            } else if (e instanceof org.apache.kafka.common.errors.TimeoutException
-                    || e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+            } else if (e instanceof TimeoutException
+                    || e.getCause() instanceof TimeoutException) {
                 message = "Kafka did not answer in time: are kafka.bootstrap.servers and the kafka.* security settings right,"
                         + " and the cluster up? (" + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()) + ")";
             } else if (e instanceof KafkaException) {

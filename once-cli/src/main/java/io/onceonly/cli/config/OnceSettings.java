@@ -1,9 +1,11 @@
 package io.onceonly.cli.config;
 
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.apache.kafka.common.config.AbstractConfig;
@@ -83,7 +85,7 @@ public final class OnceSettings {
         }
         try {
             return AppOptions.load(new String[] {"--config=" + file}, Map.of()).values();
-        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+        } catch (IllegalArgumentException | UncheckedIOException e) {
             throw new ConfigException(option, file, e.getMessage());
         }
     }
@@ -99,7 +101,7 @@ public final class OnceSettings {
     }
 
     // An app's file holds pass-through settings beside its own options: only the options are the app's names.
-    private static Map<String, String> ownOf(Map<String, String> file, java.util.Set<String> names) {
+    private static Map<String, String> ownOf(Map<String, String> file, Set<String> names) {
         Map<String, String> own = new TreeMap<>(file);
         own.keySet().retainAll(names);
         return own;

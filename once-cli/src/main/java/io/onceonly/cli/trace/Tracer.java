@@ -6,17 +6,23 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 
 import io.onceonly.cli.Times;
 import io.onceonly.cli.config.DatabaseTarget;
@@ -74,8 +80,8 @@ public final class Tracer {
         }
 
         Topics topics = topics(rows, kafka);
-        Set<String> replayed = new java.util.HashSet<>();
-        Set<String> replays = new java.util.HashSet<>();
+        Set<String> replayed = new HashSet<>();
+        Set<String> replays = new HashSet<>();
         TopicScan.Result scan;
         try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer()) {
             scan = new TopicScan(consumer, progress).scan(topics.all(), since, timeout, record -> sighting(record, bizId, topics)
@@ -126,7 +132,7 @@ public final class Tracer {
         }
         if (inputs.isEmpty()) {
             // No row (purged, or not looked at): any outbox topic may hold the biz-id.
-            try (var admin = kafka.admin()) {
+            try (Admin admin = kafka.admin()) {
                 Set<String> names = admin.listTopics().names().get();
                 Set<String> excluded = Set.of(settings.connectorDeadLetterTopic(), settings.replayAuditTopic());
                 names.stream().filter(name -> name.startsWith(prefix) && !excluded.contains(name)
@@ -134,8 +140,8 @@ public final class Tracer {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while listing topics", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new org.apache.kafka.common.KafkaException("cannot list the topics", e.getCause());
+            } catch (ExecutionException e) {
+                throw new KafkaException("cannot list the topics", e.getCause());
             }
         }
         inputs.addAll(settings.dedup().list(DedupOptions.INPUT_TOPICS));
@@ -217,7 +223,7 @@ public final class Tracer {
      * forwarded is known only from a dropped copy's once-first-seen-at, which names it.
      */
     private static List<Sighting> withForwardTimes(List<Sighting> sightings) {
-        Map<String, String> firstSeen = new java.util.HashMap<>();
+        Map<String, String> firstSeen = new HashMap<>();
         for (Sighting s : sightings) {
             if (s.stage() == Stage.DROPPED && s.firstEventId() != null && s.firstSeenAt() != null) {
                 firstSeen.putIfAbsent(s.firstEventId(), Times.show(s.firstSeenAt()));
@@ -308,6 +314,6 @@ public final class Tracer {
 
     private static Map<String, Long> countByEvent(List<Sighting> sightings, Predicate<Sighting> which) {
         return sightings.stream().filter(which).filter(s -> s.eventId() != null)
-                .collect(Collectors.groupingBy(Sighting::eventId, java.util.LinkedHashMap::new, Collectors.counting()));
+                .collect(Collectors.groupingBy(Sighting::eventId, LinkedHashMap::new, Collectors.counting()));
     }
 }
