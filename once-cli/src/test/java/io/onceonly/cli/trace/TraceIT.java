@@ -243,6 +243,17 @@ class TraceIT {
     }
 
     @Test
+    void sinceReadsTopicsFromThatTimeOn() {
+        CliRun future = trace("pay-1", "--since=2999-01-01T00:00:00Z");
+        CliRun lastHour = trace("pay-1", "--since=PT1H");
+
+        assertThat(future.code()).as(future.toString()).isZero();
+        assertThat(future.out()).contains("biz-id pay-1: 2 outbox rows, 0 records relayed, not forwarded")
+                .contains("topics were read from 2999-01-01 00:00:00.000 on (--since)");
+        assertThat(lastHour.out()).contains("biz-id pay-1: 2 outbox rows, 2 records relayed, forwarded once");
+    }
+
+    @Test
     void badInputIsAUsageErrorNamingIt() {
         CliRun since = trace("pay-1", "--since=yesterday");
         CliRun noKafka = CliRun.of("trace", "pay-1", "--database.url=" + pg.jdbcUrl(), "--database.user=" + pg.username());
