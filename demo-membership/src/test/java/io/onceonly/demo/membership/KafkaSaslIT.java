@@ -122,7 +122,8 @@ class KafkaSaslIT {
         List<ChildJvm> apps = new ArrayList<>();
         try {
             apps.add(app("card-service", MembershipServices.class, log, with(kafkaOptions(AppAcls.CARD), "card-service",
-                    "--database.url=" + postgres.jdbcUrl(), "--database.password=" + postgres.password(), "--http.port=" + cardPort)));
+                    "--database.url=" + postgres.jdbcUrl(), "--database.user=" + postgres.username(),
+                    "--database.password=" + postgres.password(), "--http.port=" + cardPort)));
             apps.add(relay(log));
             apps.add(dedup(log));
             Purchase bought = payments.purchase("r-1", "ada", "gold", 4_900);
@@ -184,7 +185,8 @@ class KafkaSaslIT {
         kafka.createTopic("deduped.payment", 1);
         Path log = Path.of("target", "kafka-sasl-it-missing-group-acl.log");
         try (ChildJvm card = app("card-without-group", MembershipServices.class, log, with(kafkaOptions(CARD_WITHOUT_GROUP),
-                "card-service", "--database.url=" + postgres.jdbcUrl(), "--database.password=" + postgres.password(),
+                "card-service", "--database.url=" + postgres.jdbcUrl(), "--database.user=" + postgres.username(),
+                    "--database.password=" + postgres.password(),
                 "--http.port=0"))) {
             assertThat(card.awaitExit(Duration.ofSeconds(90))).as("exit code (log: %s)", log).isEqualTo(1);
         }

@@ -51,7 +51,7 @@ class ServiceAppsIT {
         List<ChildJvm> apps = new ArrayList<>();
         try {
             apps.add(app("payment-service", MembershipServices.class, log, "payment-service", "--database.url=" + db,
-                    "--database.password=" + stack.postgres().password(), "--outbox.schema=public", "--http.port=" + paymentPort));
+                    "--database.user=" + stack.postgres().username(), "--database.password=" + stack.postgres().password(), "--outbox.schema=public", "--http.port=" + paymentPort));
             Await.healthy("the payment app", URI.create("http://127.0.0.1:" + paymentPort + "/health"), Duration.ofSeconds(90));
             apps.add(app("relay", OutboxConnectorApp.class, log, ConnectorSettings.of(db, "postgres", "postgres", kafka)
                     .with(ConnectorOptions.SLOT_NAME, "service_apps_it").with(ConnectorOptions.PUBLICATION_NAME, "service_apps_it")
@@ -59,7 +59,7 @@ class ServiceAppsIT {
             apps.add(app("dedup", DedupApp.class, log, "--kafka.bootstrap.servers=" + kafka, "--application.id=service-apps-it",
                     "--state.dir=" + state, "--http.port=-1", "--kafka.metadata.max.age.ms=1000"));
             apps.add(app("card-service", MembershipServices.class, log, "card-service", "--database.url=" + db,
-                    "--kafka.bootstrap.servers=" + kafka, "--http.port=" + cardPort));
+                    "--database.user=" + stack.postgres().username(), "--kafka.bootstrap.servers=" + kafka, "--http.port=" + cardPort));
             Await.healthy("the card app", URI.create("http://127.0.0.1:" + cardPort + "/health"), Duration.ofSeconds(90));
 
             assertThat(post(paymentPort, "/accounts", Map.of("userId", "ada", "cents", 10_000)).path("userId").asText()).isEqualTo("ada");
