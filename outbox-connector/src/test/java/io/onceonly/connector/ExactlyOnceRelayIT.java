@@ -53,10 +53,10 @@ class ExactlyOnceRelayIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceRelayIT.class);
     private static final Pattern SEQ = Pattern.compile("\"seq\":\\s*(\\d+)");
-    private static final int KILLS = 5;
+    private static final int KILLS = 3;
 
     @Test
-    void fiveSigkillsInARowLeaveEveryCommittedEventOnceAndInOrderForReadCommittedReaders(TestStack stack) throws Exception {
+    void threeSigkillsInARowLeaveEveryCommittedEventOnceAndInOrderForReadCommittedReaders(TestStack stack) throws Exception {
         ConnectorFixture.installOutbox(stack.postgres());
         List<String> args = List.of(ConnectorFixture.args(ConnectorFixture.options(stack, "eos_it", Map.of(
                 ConnectorOptions.HTTP_PORT, "-1", ConnectorOptions.DELIVERY_GUARANTEE, ConnectorOptions.EXACTLY_ONCE))));
@@ -71,7 +71,8 @@ class ExactlyOnceRelayIT {
         try (ProgressCounter progress = new ProgressCounter(stack.kafka().clientProperties(), topic)) {
             CompletableFuture<List<OutboxLoad.Written>> writers = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return load.write(20_000, 50, 4, 10, 60);
+                    // About 40 s of writing at 4 x 5.5 events per 60 ms: the writers outlast the three kills and restarts.
+                    return load.write(14_000, 50, 4, 10, 60);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -173,10 +174,11 @@ class ExactlyOnceRelayIT {
         }
     }
 
+    // How fast each mode drains is the benchmarks' figure (relay backlog, both modes); this checks that each drains.
     @Test
-    void drainTimeOfABacklogInEachMode(TestStack stack) throws Exception {
+    void aBacklogWrittenWhileStoppedDrainsInEachMode(TestStack stack) throws Exception {
         ConnectorFixture.installOutbox(stack.postgres());
-        int backlog = 20_000;
+        int backlog = 5_000;
         Map<String, Long> millis = new LinkedHashMap<>();
         for (String guarantee : List.of(ConnectorOptions.AT_LEAST_ONCE, ConnectorOptions.EXACTLY_ONCE)) {
             String id = "drain_" + guarantee.replace('-', '_');
