@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The matrix with a small load (1,500 purchases at least, 150 a second, going on while the faults
+ * The matrix with a small load (1,000 purchases at least, 100 a second, going on while the faults
  * last; a lower rate leaves the two cores to the restarts): every verdict must hold (no loss, no double
  * effect, every payment its card). Timings are reported, never asserted.
  *
@@ -30,7 +30,7 @@ class FaultMatrixIT {
         if (cells.equals("every")) {
             cells = "all";
         }
-        MatrixOptions options = MatrixOptions.parse(new String[] {"--events=1500", "--rate=150", "--cells=" + cells, "--out=" + dir});
+        MatrixOptions options = MatrixOptions.parse(new String[] {"--events=1000", "--rate=100", "--cells=" + cells, "--out=" + dir});
         List<CellResult> results = FaultMatrix.run(options, System.out);
         assertThat(results).extracting(CellResult::cell).containsExactlyElementsOf(options.cells().stream().map(Cell::id).toList());
         for (CellResult r : results) {
