@@ -3,6 +3,7 @@ package io.onceonly.connector.relay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.producer.Producer;
@@ -17,8 +18,10 @@ import io.onceonly.connector.routing.Routed;
 
 /**
  * The Debezium batch handler: routes each change event, sends the batch, and marks the events
- * processed only after Kafka acknowledged all of them. Debezium saves (and confirms to the
- * replication slot) only positions marked processed, so a crash can resend but never lose. The
+ * processed only after Kafka acknowledged all of them and every earlier batch. Debezium saves (and
+ * confirms to the replication slot) only positions marked processed, so a crash can resend but
+ * never lose. At-least-once, up to {@code maxInFlightBatches} batches may await their
+ * acknowledgements while the engine reads the next ({@link InFlightBatches}). The
  * exactly-once relay ({@link #exactlyOnce}) writes the batch and its position in one Kafka
  * transaction, so a crash resends nothing that was committed either.
  */
@@ -34,7 +37,8 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private final RelayTracing tracing;
     private volatile boolean read;
     private volatile long reads;
-    private volatile long finished;
+    // Moved by the engine's thread and, with a window, by the window's thread too.
+    private final AtomicLong finished = new AtomicLong();
     private volatile RelayFencedException fenced;
     private volatile int unacknowledged;
 
@@ -84,7 +88,7 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         this.metrics = metrics;
         this.tracing = tracing;
         this.inFlight = maxInFlightBatches == 1 ? null
-                : new InFlightBatches((AcknowledgedSender) sender, maxInFlightBatches, () -> finished++);
+                : new InFlightBatches((AcknowledgedSender) sender, maxInFlightBatches, finished::incrementAndGet);
     }
 
     /**
@@ -121,7 +125,7 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
      * still, this relay neither reads nor completes anything whose position it could confirm.
      */
     public long activity() {
-        return reads + finished;
+        return reads + finished.get();
     }
 
     /** What keeps the relay from advancing, or null. */
@@ -192,7 +196,7 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             relay(batch, committer);
         } finally {
             // A batch that waited long for Kafka is confirmed to the slot after it ends, not after it began.
-            finished++;
+            finished.incrementAndGet();
         }
     }
 
