@@ -105,7 +105,8 @@ final class InFlightBatches implements AutoCloseable {
             batches = window.size();
             unacknowledged += sent.size();
             markAcknowledged();
-            while (window.size() >= max) {
+            // Once stopping, no thread marks behind this one: it waits for its batches itself, as the stop-and-wait relay does.
+            while (window.size() >= (tailCommits ? max : 1)) {
                 window.peek().sent().await();
                 markAcknowledged();
             }

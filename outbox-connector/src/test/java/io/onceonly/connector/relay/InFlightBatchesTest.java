@@ -176,6 +176,20 @@ class InFlightBatchesTest {
         assertThat(window.batches()).isEqualTo(1);
     }
 
+    @Test
+    void aBatchReadWhileStoppingIsMarkedBeforeTheEngineGoesOn() throws Exception {
+        window(3);
+        window.stopping(Duration.ZERO);
+
+        CompletableFuture<Void> batch = CompletableFuture.runAsync(() -> relayUnchecked("e1"));
+        Await.until("e1 sent", WAIT, () -> producer().sent().contains("e1"));
+        assertThat(batch).as("no thread would mark it after the handler returned").isNotDone();
+
+        producer().ack("e1");
+        batch.get(10, TimeUnit.SECONDS);
+        assertThat(marks.all()).containsExactly("e1", "finished");
+    }
+
     // --- fixture
 
     private void window(int max) {
