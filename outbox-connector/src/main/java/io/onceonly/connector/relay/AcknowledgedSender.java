@@ -106,7 +106,7 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
         if (closed) {
             throw new InterruptedException("the connector is stopping: the batch is not marked processed");
         }
-        settle(batch, sendRound(batch), true);
+        settle(batch, sendRound(batch, null), true);
     }
 
     /**
@@ -124,25 +124,7 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
             throw new InterruptedException("the connector is stopping: the batch is not marked processed");
         }
         Sent sent = new Sent(batch, whenDone);
-        Map<String, Throwable> unreachable = new HashMap<>();
-        for (Outgoing out : batch) {
-            Throwable known = unreachable.get(out.record().topic());
-            Answer answer = new Answer(sent, out);
-            Future<RecordMetadata> ack;
-            if (known != null) {
-                ack = CompletableFuture.failedFuture(known);
-                answer.refused();
-            } else {
-                ack = send(out, answer);
-                if (ack.isDone()) {
-                    Throwable error = failure(ack);
-                    if (error != null && isTopicUnreachable(error)) {
-                        unreachable.put(out.record().topic(), error);
-                    }
-                }
-            }
-            sent.acks.add(ack);
-        }
+        sent.acks.addAll(sendRound(batch, sent));
         sent.handedOver();
         return sent;
     }
@@ -168,17 +150,31 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
         }
     }
 
-    private List<Future<RecordMetadata>> sendRound(List<Outgoing> pending) throws InterruptedException {
+    /**
+     * Sends each record once, in order.
+     *
+     * @param sent the batch whose answers are counted as they arrive, or null when settle() waits for them
+     */
+    private List<Future<RecordMetadata>> sendRound(List<Outgoing> pending, Sent sent) throws InterruptedException {
         // A send to a missing topic blocks for max.block.ms: one per topic and round is enough to learn it still is.
         Map<String, Throwable> unreachable = new HashMap<>();
         List<Future<RecordMetadata>> acks = new ArrayList<>(pending.size());
         for (Outgoing out : pending) {
+            Answer answer = sent == null ? null : new Answer(sent, out);
             Throwable known = unreachable.get(out.record().topic());
-            Future<RecordMetadata> ack = known != null ? CompletableFuture.failedFuture(known) : send(out);
-            if (known == null && ack.isDone()) {
-                Throwable error = failure(ack);
-                if (error != null && isTopicUnreachable(error)) {
-                    unreachable.put(out.record().topic(), error);
+            Future<RecordMetadata> ack;
+            if (known != null) {
+                ack = CompletableFuture.failedFuture(known);
+                if (answer != null) {
+                    answer.refused();
+                }
+            } else {
+                ack = send(out, answer);
+                if (ack.isDone()) {
+                    Throwable error = failure(ack);
+                    if (error != null && isTopicUnreachable(error)) {
+                        unreachable.put(out.record().topic(), error);
+                    }
                 }
             }
             acks.add(ack);
@@ -239,7 +235,7 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
                 throw new InterruptedException("the connector is stopping: the batch is not marked processed");
             }
             pending = failed;
-            acks = sendRound(pending);
+            acks = sendRound(pending, null);
             countAcknowledged = true;
         }
     }
@@ -400,20 +396,14 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
                 || (error instanceof TimeoutException && String.valueOf(error.getMessage()).contains("not present in metadata"));
     }
 
-    private Future<RecordMetadata> send(Outgoing out) {
-        try {
-            return producer(out).send(out.record());
-        } catch (RuntimeException e) {
-            // send() itself throws when the producer is closed or fenced, or the buffer stays full.
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
     private Future<RecordMetadata> send(Outgoing out, Answer answer) {
         try {
-            return producer(out).send(out.record(), answer);
+            return answer == null ? producer(out).send(out.record()) : producer(out).send(out.record(), answer);
         } catch (RuntimeException e) {
-            answer.refused();
+            // send() itself throws when the producer is closed or fenced, or the buffer stays full.
+            if (answer != null) {
+                answer.refused();
+            }
             return CompletableFuture.failedFuture(e);
         }
     }
