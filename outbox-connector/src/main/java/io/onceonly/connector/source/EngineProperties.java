@@ -68,9 +68,6 @@ public final class EngineProperties {
         p.setProperty("status.update.interval.ms", Long.toString(STATUS_UPDATE_INTERVAL.toMillis()));
         // A standby may find the slot still held for a moment after the walsender it ended: retry every second, not 10 s.
         p.setProperty("slot.retry.delay.ms", "1000");
-        // Nothing in Once reads Debezium's own JMX statistics (our meters are on /metrics); keeping them costs a
-        // percentile sketch update per event on the engine's thread. debezium.statistics.metrics.enabled=true brings them back.
-        p.setProperty("statistics.metrics.enabled", "false");
         if ("kafka".equals(config.offsetStorage())) {
             // Our store, not Connect's: Connect's waits without a bound for Kafka on every position Debezium reads back.
             p.setProperty("offset.storage", RelayOffsets.class.getName());
