@@ -105,6 +105,8 @@ final class BacklogDrain {
         results.add(new Row("relay backlog", setting, "limit events/s", rawRate, "raw idempotent producer, same records and settings"));
         results.add(new Row("relay backlog", setting, "ratio %", 100 * relayRate / rawRate, "relay / raw producer"));
         // Where the drain's time goes: the busiest threads of this JVM (relay and broker) and PostgreSQL.
+        results.add(new Row("relay backlog", setting, "connector cpu us/event", 1e6 * threadsAtDone.secondsSince(threadsAtFirst,
+                ThreadCpu.connector()) / rows, "the connector's threads during the drain (GC and JIT not counted)"));
         results.add(new Row("relay backlog", setting, "cpu % postgres", 100 * postgresCpu / drain, "during the drain, % of one core"));
         threadsAtDone.topSince(threadsAtFirst, 6).forEach((group, seconds) -> results.add(new Row("relay backlog", setting,
                 "cpu % thread", 100 * seconds / drain, "during the drain: " + group)));

@@ -2,6 +2,7 @@ package io.onceonly.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -29,9 +30,27 @@ public final class BenchMain {
         Path out = Path.of(System.getProperty("bench.out", "target/results"));
         Path compare = null;
         Path with = null;
+        List<String> figures = FIGURES;
+        List<Variants.Variant> variants = new ArrayList<>();
+        int rounds = 3;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--quick")) {
                 quick = true;
+            } else if (args[i].startsWith("--figures=")) {
+                figures = List.of(args[i].substring("--figures=".length()).split(","));
+                for (String f : figures) {
+                    if (!FIGURES.contains(f)) {
+                        usage("unknown figure " + f + "; figures: " + String.join(",", FIGURES));
+                    }
+                }
+            } else if (args[i].equals("--variant") && i + 1 < args.length) {
+                try {
+                    variants.add(Variants.Variant.parse(args[++i]));
+                } catch (IllegalArgumentException e) {
+                    usage(e.getMessage());
+                }
+            } else if (args[i].startsWith("--rounds=")) {
+                rounds = Integer.parseInt(args[i].substring("--rounds=".length()));
             } else if (args[i].equals("--out") && i + 1 < args.length) {
                 out = Path.of(args[++i]);
             } else if (args[i].equals("--compare") && i + 1 < args.length) {
@@ -57,7 +76,20 @@ public final class BenchMain {
             usage(e.getMessage());
             return;
         }
-        Results results = run(quick, out);
+        if (!variants.isEmpty()) {
+            if (!Variants.FIGURES.containsAll(figures)) {
+                usage("--variant compares only " + String.join(",", Variants.FIGURES) + "; name them with --figures=");
+            }
+            try (ServerStack stack = ServerStack.embedded()) {
+                try (var c = stack.postgres().dataSource().getConnection()) {
+                    OutboxSchema.install(c);
+                }
+                System.out.print(new Variants(stack, out).run(figures, variants, rounds, quick));
+            }
+            System.out.println("\nwritten: " + out.toAbsolutePath().resolve("variants.md"));
+            return;
+        }
+        Results results = run(quick, out, figures);
         System.out.println();
         System.out.print(results.table());
         System.out.println("\nwritten: " + out.toAbsolutePath().resolve("results.json") + ", results.md and latency.svg");
@@ -71,10 +103,15 @@ public final class BenchMain {
 
     private static void usage(String problem) {
         System.err.println(problem);
-        System.err.println("usage: BenchMain [--quick] [--out DIR] [--compare EARLIER/results.json]"
+        System.err.println("usage: BenchMain [--quick] [--out DIR] [--figures=F,F...] [--compare EARLIER/results.json]"
+                + "\n       BenchMain --figures=relay-drain,relay-latency,idle --variant NAME[:K=V,K=V...] --variant ..."
+                + " [--rounds=3] [--quick] [--out DIR]   (connector settings compared, alternating)"
                 + "\n       BenchMain --compare EARLIER/results.json --with LATER/results.json   (no run: two results side by side)");
         System.exit(2);
     }
+
+    /** Every figure, in the order they run; {@code --figures=} names some of them. */
+    static final List<String> FIGURES = List.of("outbox-write", "relay-drain", "dedup", "relay-latency", "end-to-end", "idle");
 
     /**
      * Runs every figure, briefly when {@code quick}, and writes the result files to {@code out}.
@@ -82,76 +119,99 @@ public final class BenchMain {
      * @return the rows written
      */
     public static Results run(boolean quick, Path out) throws Exception {
+        return run(quick, out, FIGURES);
+    }
+
+    /**
+     * Runs {@code figures} (of {@link #FIGURES}), briefly when {@code quick}, and writes the result files to {@code out}.
+     *
+     * @return the rows written
+     */
+    static Results run(boolean quick, Path out, List<String> figures) throws Exception {
         Files.createDirectories(out);
         Results results = new Results();
-        List<RatePoint> endToEnd;
+        List<RatePoint> endToEnd = List.of();
         try (ServerStack stack = ServerStack.embedded()) {
             try (var c = stack.postgres().dataSource().getConnection()) {
                 OutboxSchema.install(c);
             }
             long started = System.nanoTime();
-            new OutboxWriteThroughput(stack.postgres().dataSource(), results).run(new int[] {1, 10, 100}, 8, quick ? 2 : 5);
-            started = stage("outbox write", started);
-            BacklogDrain drain = new BacklogDrain(stack, results);
-            if (!quick) {
-                // Drains get faster through a run (JIT, page cache): one unrecorded drain first, and the defaults
-                // again last, so that drift shows beside the settings compared.
-                new BacklogDrain(stack, new Results()).run("drain_warmup", Map.of(), 50_000);
+            if (figures.contains("outbox-write")) {
+                new OutboxWriteThroughput(stack.postgres().dataSource(), results).run(new int[] {1, 10, 100}, 8, quick ? 2 : 5);
+                started = stage("outbox write", started);
             }
-            drain.run("drain", Map.of(), quick ? 10_000 : 100_000);
-            if (!quick) {
-                // Debezium hands the relay batches of max.batch.size (default 2,048) from a queue of max.queue.size (8,192).
-                drain.run("drain_batch8k", Map.of("debezium.max.batch.size", "8192", "debezium.max.queue.size", "32768"), 100_000);
-                // The reader sleeps poll.interval.ms whenever the replication stream has nothing buffered.
-                drain.run("drain_poll1", Map.of("poll.interval.ms", "1"), 100_000);
-            }
-            // Each Debezium batch and its position in one Kafka transaction; the transactional producer compresses with zstd.
-            // The two modes alternate, three rounds each: drains speed up through a run by more than the modes differ.
-            Map<String, String> exactlyOnce = Map.of("delivery.guarantee", "exactly-once");
-            if (quick) {
-                drain.run("drain_eos", exactlyOnce, 10_000);
-            } else {
-                for (int round = 1; round <= 3; round++) {
-                    new BacklogDrain(stack, results, "modes, round " + round).run("drain_alo_" + round, Map.of(), 100_000);
-                    new BacklogDrain(stack, results, "modes, round " + round).run("drain_eos_" + round, exactlyOnce, 100_000);
+            if (figures.contains("relay-drain")) {
+                BacklogDrain drain = new BacklogDrain(stack, results);
+                if (!quick) {
+                    // Drains get faster through a run (JIT, page cache): one unrecorded drain first, and the defaults
+                    // again last, so that drift shows beside the settings compared.
+                    new BacklogDrain(stack, new Results()).run("drain_warmup", Map.of(), 50_000);
                 }
-                drain.run("drain_eos_lz4", Map.of("delivery.guarantee", "exactly-once", "kafka.compression.type", "lz4"), 100_000);
-                new BacklogDrain(stack, results, "again, last").run("drain_again", Map.of(), 100_000);
+                drain.run("drain", Map.of(), quick ? 10_000 : 100_000);
+                if (!quick) {
+                    // Debezium hands the relay batches of max.batch.size (default 2,048) from a queue of max.queue.size (8,192).
+                    drain.run("drain_batch8k", Map.of("debezium.max.batch.size", "8192", "debezium.max.queue.size", "32768"), 100_000);
+                    // The reader sleeps poll.interval.ms whenever the replication stream has nothing buffered.
+                    drain.run("drain_poll1", Map.of("poll.interval.ms", "1"), 100_000);
+                }
+                // Each Debezium batch and its position in one Kafka transaction; the transactional producer compresses with zstd.
+                // The two modes alternate, three rounds each: drains speed up through a run by more than the modes differ.
+                Map<String, String> exactlyOnce = Map.of("delivery.guarantee", "exactly-once");
+                if (quick) {
+                    drain.run("drain_eos", exactlyOnce, 10_000);
+                } else {
+                    for (int round = 1; round <= 3; round++) {
+                        new BacklogDrain(stack, results, "modes, round " + round).run("drain_alo_" + round, Map.of(), 100_000);
+                        new BacklogDrain(stack, results, "modes, round " + round).run("drain_eos_" + round, exactlyOnce, 100_000);
+                    }
+                    drain.run("drain_eos_lz4", Map.of("delivery.guarantee", "exactly-once", "kafka.compression.type", "lz4"), 100_000);
+                    new BacklogDrain(stack, results, "again, last").run("drain_again", Map.of(), 100_000);
+                }
+                started = stage("relay backlog", started);
             }
-            started = stage("relay backlog", started);
-            new DedupThroughput(stack, results).run(quick ? 50_000 : 500_000, 0.10);
-            started = stage("dedup", started);
+            if (figures.contains("dedup")) {
+                new DedupThroughput(stack, results).run(quick ? 50_000 : 500_000, 0.10);
+                started = stage("dedup", started);
+            }
 
-            int seconds = quick ? 5 : 10;
-            RelayLatency latency = new RelayLatency(stack, results);
-            latency.run("lat_default", Map.of(), quick ? new int[] {2_000} : new int[] {500, 2_000, 5_000}, seconds);
-            latency.run("lat_eos", Map.of("delivery.guarantee", "exactly-once"), quick ? new int[] {2_000} : new int[] {500, 2_000, 5_000},
-                    seconds);
-            if (!quick) {
-                latency.run("lat_poll20", Map.of("poll.interval.ms", "20"), new int[] {2_000}, seconds);
-                latency.run("lat_poll500", Map.of("poll.interval.ms", "500"), new int[] {2_000}, seconds);
+            if (figures.contains("relay-latency")) {
+                int seconds = quick ? 5 : 10;
+                RelayLatency latency = new RelayLatency(stack, results);
+                latency.run("lat_default", Map.of(), quick ? new int[] {2_000} : new int[] {500, 2_000, 5_000}, seconds);
+                latency.run("lat_eos", Map.of("delivery.guarantee", "exactly-once"), quick ? new int[] {2_000} : new int[] {500, 2_000, 5_000},
+                        seconds);
+                if (!quick) {
+                    latency.run("lat_poll20", Map.of("poll.interval.ms", "20"), new int[] {2_000}, seconds);
+                    latency.run("lat_poll500", Map.of("poll.interval.ms", "500"), new int[] {2_000}, seconds);
+                }
+                started = stage("relay latency", started);
             }
-            started = stage("relay latency", started);
 
-            EndToEnd e2e = new EndToEnd(stack, results, out);
-            endToEnd = quick ? e2e.run("default", Map.of(), new int[] {1_000, 2_000}, 3, false)
-                    : e2e.run("default", Map.of(), new int[] {1_000, 2_000, 5_000, 10_000, 20_000}, 10, true);
-            if (!quick) {
-                // exactly_once_v2 makes output visible at each commit: every 20 ms in the dedup app, 100 ms in Kafka Streams' default.
-                e2e.run("commit100", Map.of("kafka.commit.interval.ms", "100"), new int[] {2_000}, 10, false);
+            if (figures.contains("end-to-end")) {
+                EndToEnd e2e = new EndToEnd(stack, results, out);
+                endToEnd = quick ? e2e.run("default", Map.of(), new int[] {1_000, 2_000}, 3, false)
+                        : e2e.run("default", Map.of(), new int[] {1_000, 2_000, 5_000, 10_000, 20_000}, 10, true);
+                if (!quick) {
+                    // exactly_once_v2 makes output visible at each commit: every 20 ms in the dedup app, 100 ms in Kafka Streams' default.
+                    e2e.run("commit100", Map.of("kafka.commit.interval.ms", "100"), new int[] {2_000}, 10, false);
+                }
+                started = stage("end to end", started);
             }
-            started = stage("end to end", started);
 
-            IdleCost idle = new IdleCost(stack, results, out);
-            idle.run("idle_default", Map.of(), true, quick ? 5 : 10, quick ? 5 : 30);
-            if (!quick) {
-                idle.run("idle_poll20", Map.of("poll.interval.ms", "20"), false, 5, 15);
-                idle.run("idle_poll500", Map.of("poll.interval.ms", "500"), false, 5, 15);
+            if (figures.contains("idle")) {
+                IdleCost idle = new IdleCost(stack, results, out);
+                idle.run("idle_default", Map.of(), true, quick ? 5 : 10, quick ? 5 : 30);
+                if (!quick) {
+                    idle.run("idle_poll20", Map.of("poll.interval.ms", "20"), false, 5, 15);
+                    idle.run("idle_poll500", Map.of("poll.interval.ms", "500"), false, 5, 15);
+                }
+                stage("idle cost", started);
             }
-            stage("idle cost", started);
         }
-        LatencyByRateChart.write(out.resolve("latency.svg"), "Once end to end: commit -> dedup output, durable PostgreSQL", endToEnd);
-        results.chart("latency.svg", "end-to-end latency against offered rate");
+        if (!endToEnd.isEmpty()) {
+            LatencyByRateChart.write(out.resolve("latency.svg"), "Once end to end: commit -> dedup output, durable PostgreSQL", endToEnd);
+            results.chart("latency.svg", "end-to-end latency against offered rate");
+        }
         results.write(out, quick);
         return results;
     }

@@ -49,10 +49,12 @@ final class RelayLatency {
         try (ArrivalClock clock = ArrivalClock.start(stack.kafka(), topic, isolation)) {
             OpenLoopWriter writer = new OpenLoopWriter(stack.postgres().dataSource());
             double cpuBefore = ProcessCpu.self();
+            ThreadCpu threadsBefore = new ThreadCpu();
             long started = System.nanoTime();
             int committed = writer.run(aggregateType, rate, seconds, 10, 8);
             Latencies latencies = clock.awaitAll(writer.committedAtNanos(), Duration.ofSeconds(30));
             double elapsed = (System.nanoTime() - started) / 1e9;
+            double connectorCpu = new ThreadCpu().secondsSince(threadsBefore, ThreadCpu.connector());
             if (setting == null) {
                 return;
             }
@@ -62,6 +64,8 @@ final class RelayLatency {
             results.add(new Row("relay latency", setting, "p99 ms", latencies.percentileMillis(99), "target <= 50 at 2000 ev/s"));
             results.add(new Row("relay latency", setting, "max ms", latencies.percentileMillis(100), ""));
             results.add(new Row("relay latency", setting, "missing", committed - latencies.count(), "committed but not received in 30 s"));
+            results.add(new Row("relay latency", setting, "connector cpu us/event", 1e6 * connectorCpu / Math.max(1, committed),
+                    "the connector's threads (GC and JIT not counted)"));
             results.add(new Row("relay latency", setting, "bench JVM cpu %", 100 * (ProcessCpu.self() - cpuBefore) / elapsed,
                     "relay + broker + writers + consumer, % of one core"));
         }

@@ -63,6 +63,15 @@ final class ThreadCpu {
         return threadName.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "*").replaceAll("\\d+", "#");
     }
 
+    /**
+     * The in-process connector's threads: Debezium's (reader, engine handler {@code pool-N-thread-M}),
+     * the producers' I/O threads (the broker has none) and the relay's own ({@code once-*}).
+     */
+    static Predicate<String> connector() {
+        return name -> name.contains("debezium") || name.contains("change-event-source-coordinator") || name.startsWith("pool-")
+                || name.startsWith("kafka-producer-network-thread") || name.startsWith("once-");
+    }
+
     /** The in-process broker's threads: all but the benchmark's own ({@code bench-*}) and the caller's. */
     static Predicate<String> broker() {
         String caller = Thread.currentThread().getName();

@@ -83,6 +83,9 @@ public final class OutboxConnector implements AutoCloseable {
     private final ExecutorService engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "once-outbox-engine"));
     /** How long {@link #close()} takes at most: the engine's stop, then the producers' flush. */
     public static final Duration STOP_BOUND = Duration.ofSeconds(30);
+
+    // How long the stop waits for the acknowledgements of batches in flight (relay.max.in.flight.batches > 1).
+    private static final Duration IN_FLIGHT_STOP = Duration.ofSeconds(5);
     private static final Duration PRODUCER_STOP = Duration.ofSeconds(10);
     private static final Duration TRANSACTION_CHECK_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SLOT_HEALTH_PERIOD = Duration.ofSeconds(10);
@@ -331,7 +334,8 @@ public final class OutboxConnector implements AutoCloseable {
             relay = Relay.exactlyOnce(router, this::newTransactionalProducer, metrics, config.sendRetryBackoffMaxMs(),
                     config.deadLetterTopic(), config.transactionalId(), config.offsetTopic(), config.name(), config.maxEventRequestSize(), tracing);
         } else {
-            relay = new Relay(router, this::newProducer, metrics, config.sendRetryBackoffMaxMs(), config.deadLetterTopic(), tracing);
+            relay = new Relay(router, this::newProducer, metrics, config.sendRetryBackoffMaxMs(), config.deadLetterTopic(), tracing,
+                    config.relayMaxInFlightBatches());
         }
         ReplicationSlot slot = this.slot;
         Properties props = EngineProperties.of(config);
@@ -641,6 +645,11 @@ public final class OutboxConnector implements AutoCloseable {
     private void closeEngine(long deadline) {
         if (engine == null) {
             return;
+        }
+        Relay current = relay;
+        if (current != null) {
+            // Batches still in flight: marked now if Kafka acknowledges them soon, so that the engine's stop saves them.
+            current.stopping(Duration.ofNanos(Math.max(0, Math.min(IN_FLIGHT_STOP.toNanos(), (deadline - System.nanoTime()) / 2))));
         }
         while (true) {
             try {

@@ -276,6 +276,11 @@ public final class ConnectorConfig {
         return options.getLong(ConnectorOptions.SEND_RETRY_BACKOFF_MAX_MS);
     }
 
+    /** Debezium batches the at-least-once relay may have unacknowledged at once (1: stop-and-wait). */
+    public int relayMaxInFlightBatches() {
+        return options.getInt(ConnectorOptions.RELAY_MAX_IN_FLIGHT_BATCHES);
+    }
+
     /** How often a standby looks at the slot, and the active one for another reader, in milliseconds. */
     public long standbyPollIntervalMs() {
         return options.getLong(ConnectorOptions.STANDBY_POLL_INTERVAL_MS);

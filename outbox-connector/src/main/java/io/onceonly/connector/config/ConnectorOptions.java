@@ -51,6 +51,7 @@ public final class ConnectorOptions {
     public static final String OFFSET_FILE = "offset.storage.file";
     public static final String OFFSET_FLUSH_INTERVAL_MS = "offset.flush.interval.ms";
     public static final String SEND_RETRY_BACKOFF_MAX_MS = "send.retry.backoff.max.ms";
+    public static final String RELAY_MAX_IN_FLIGHT_BATCHES = "relay.max.in.flight.batches";
     public static final String HTTP_PORT = "http.port";
     public static final String NAME = "name";
     public static final String DELIVERY_GUARANTEE = "delivery.guarantee";
@@ -179,6 +180,11 @@ public final class ConnectorOptions {
                             + " at most this much (the dedup stage drops it); larger keeps more WAL.")
             .define(SEND_RETRY_BACKOFF_MAX_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.LOW,
                     "Upper bound of the wait between resends of a record Kafka did not acknowledge.")
+            .define(RELAY_MAX_IN_FLIGHT_BATCHES, Type.INT, 2, Range.between(1, 16), Importance.LOW,
+                    "delivery.guarantee=at-least-once: how many Debezium batches may be sent to Kafka and not yet"
+                            + " acknowledged, so that the next batch is read while Kafka acknowledges the last. 1 waits"
+                            + " for each batch's acknowledgements first. Positions are marked only after a batch and every"
+                            + " earlier one were acknowledged, in order; exactly-once always sends one batch at a time.")
             .define(HTTP_PORT, Type.INT, 8083, Range.between(-1, 65_535), Importance.MEDIUM,
                     "Port of /health and /metrics; 0 picks a free port, -1 turns the endpoint off."))
             .define(NAME, Type.STRING, "once-outbox-connector", new ConfigDef.NonEmptyString(), Importance.LOW,

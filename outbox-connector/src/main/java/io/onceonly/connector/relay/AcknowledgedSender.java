@@ -9,8 +9,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -96,26 +100,93 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
      *     marked processed and are read again after the restart
      */
     void sendAll(List<Outgoing> batch) throws InterruptedException {
-        List<Outgoing> pending = batch;
-        long backoff = 100;
-        while (!pending.isEmpty()) {
-            if (closed) {
-                throw new InterruptedException("the connector is stopping: the batch is not marked processed");
-            }
-            // A send to a missing topic blocks for max.block.ms: one per topic and round is enough to learn it still is.
-            Map<String, Throwable> unreachable = new HashMap<>();
-            List<Future<RecordMetadata>> acks = new ArrayList<>(pending.size());
-            for (Outgoing out : pending) {
-                Throwable known = unreachable.get(out.record().topic());
-                Future<RecordMetadata> ack = known != null ? CompletableFuture.failedFuture(known) : send(out);
-                if (known == null && ack.isDone()) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        if (closed) {
+            throw new InterruptedException("the connector is stopping: the batch is not marked processed");
+        }
+        settle(batch, sendRound(batch, null), true);
+    }
+
+    /**
+     * Hands a batch to the producers and returns without waiting for Kafka; {@link #settle(List)}
+     * later waits for it and resends what Kafka refused. Each acknowledgement is counted in the
+     * metrics as it arrives, on the producer's thread (which does nothing else here).
+     *
+     * @param whenDone run once every record of the batch was answered, acknowledged or not, on the
+     *     thread that answered the last one (a producer I/O thread, or this one): it must only hand
+     *     work to another thread
+     * @throws InterruptedException when the relay is stopping
+     */
+    Sent submit(List<Outgoing> batch, Runnable whenDone) throws InterruptedException {
+        if (closed) {
+            throw new InterruptedException("the connector is stopping: the batch is not marked processed");
+        }
+        Sent sent = new Sent(batch, whenDone);
+        sent.acks.addAll(sendRound(batch, sent));
+        sent.handedOver();
+        return sent;
+    }
+
+    /**
+     * Waits for every acknowledgement of batches handed over by {@link #submit}, then resends what
+     * Kafka refused, all of them together in their order (batch by batch), until every record is
+     * acknowledged: the same rounds, pauses, producer renewals and blockages as {@link #sendAll}.
+     *
+     * @throws InterruptedException when the relay is stopping; the batches are then not acknowledged
+     */
+    void settle(List<Sent> window) throws InterruptedException {
+        List<Outgoing> records = new ArrayList<>();
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        for (Sent sent : window) {
+            records.addAll(sent.records);
+            acks.addAll(sent.acks);
+        }
+        // The first round's acknowledgements were counted as they arrived.
+        settle(records, acks, false);
+        for (Sent sent : window) {
+            sent.failed = false;
+        }
+    }
+
+    /**
+     * Sends each record once, in order.
+     *
+     * @param sent the batch whose answers are counted as they arrive, or null when settle() waits for them
+     */
+    private List<Future<RecordMetadata>> sendRound(List<Outgoing> pending, Sent sent) throws InterruptedException {
+        // A send to a missing topic blocks for max.block.ms: one per topic and round is enough to learn it still is.
+        Map<String, Throwable> unreachable = new HashMap<>();
+        List<Future<RecordMetadata>> acks = new ArrayList<>(pending.size());
+        for (Outgoing out : pending) {
+            Answer answer = sent == null ? null : new Answer(sent, out);
+            Throwable known = unreachable.get(out.record().topic());
+            Future<RecordMetadata> ack;
+            if (known != null) {
+                ack = CompletableFuture.failedFuture(known);
+                if (answer != null) {
+                    answer.refused();
+                }
+            } else {
+                ack = send(out, answer);
+                if (ack.isDone()) {
                     Throwable error = failure(ack);
                     if (error != null && isTopicUnreachable(error)) {
                         unreachable.put(out.record().topic(), error);
                     }
                 }
-                acks.add(ack);
             }
+            acks.add(ack);
+        }
+        return acks;
+    }
+
+    // Waits for a round's answers and sends again, in order, what was not acknowledged, until all is.
+    private void settle(List<Outgoing> pending, List<Future<RecordMetadata>> acks, boolean countAcknowledged)
+            throws InterruptedException {
+        long backoff = 100;
+        while (true) {
             List<Outgoing> failed = new ArrayList<>();
             int diverted = 0;
             Throwable firstError = null;
@@ -124,10 +195,8 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
                 Outgoing out = pending.get(i);
                 Throwable cause = failure(acks.get(i));
                 if (cause == null) {
-                    if (out.isDeadLetter()) {
-                        metrics.deadLettered();
-                    } else {
-                        metrics.relayed(out.createdAt(), clock.getAsLong());
+                    if (countAcknowledged) {
+                        counted(out);
                     }
                     continue;
                 }
@@ -159,7 +228,127 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
                 healthy = true;
                 blockages.advanced();
             }
+            if (failed.isEmpty()) {
+                return;
+            }
+            if (closed) {
+                throw new InterruptedException("the connector is stopping: the batch is not marked processed");
+            }
             pending = failed;
+            acks = sendRound(pending, null);
+            countAcknowledged = true;
+        }
+    }
+
+    private void counted(Outgoing out) {
+        if (out.isDeadLetter()) {
+            metrics.deadLettered();
+        } else {
+            metrics.relayed(out.createdAt(), clock.getAsLong());
+        }
+    }
+
+    /**
+     * A batch handed to the producers by {@link #submit}, whose acknowledgements may still be on
+     * their way. Answered once every record got its answer; acknowledged if no answer was an error.
+     */
+    static final class Sent {
+        private final List<Outgoing> records;
+        private final List<Future<RecordMetadata>> acks;
+        private final Runnable whenDone;
+        // One more than the records until submit handed all of them over: the batch is not done while it still sends.
+        private final AtomicInteger open;
+        private volatile boolean failed;
+
+        private Sent(List<Outgoing> records, Runnable whenDone) {
+            this.records = records;
+            this.acks = new ArrayList<>(records.size());
+            this.whenDone = whenDone;
+            this.open = new AtomicInteger(records.size() + 1);
+        }
+
+        private void handedOver() {
+            answered();
+        }
+
+        private void answered() {
+            if (open.decrementAndGet() == 0) {
+                whenDone.run();
+            }
+        }
+
+        /** Every record got its answer from Kafka. */
+        boolean done() {
+            return open.get() == 0;
+        }
+
+        /** Some record was refused: {@link AcknowledgedSender#settle(List)} must resend it before anything is marked. */
+        boolean failed() {
+            return failed;
+        }
+
+        /** The number of records. */
+        int size() {
+            return records.size();
+        }
+
+        /** Waits until every record got its answer. */
+        void await() throws InterruptedException {
+            for (Future<RecordMetadata> ack : acks) {
+                failure(ack);
+            }
+        }
+
+        /**
+         * Waits until every record got its answer, at most until {@code deadlineNanos}.
+         *
+         * @return whether it did
+         */
+        boolean await(long deadlineNanos) throws InterruptedException {
+            for (Future<RecordMetadata> ack : acks) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0 && !ack.isDone()) {
+                    return false;
+                }
+                try {
+                    ack.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+                } catch (ExecutionException e) {
+                    // An answer too: settle() resends the record.
+                } catch (java.util.concurrent.TimeoutException e) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    // One record's answer, taken once: KafkaProducer may both call back and fail the send it returns.
+    private final class Answer extends AtomicBoolean implements Callback {
+        private final Sent sent;
+        private final Outgoing out;
+
+        Answer(Sent sent, Outgoing out) {
+            this.sent = sent;
+            this.out = out;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception error) {
+            if (error == null) {
+                if (compareAndSet(false, true)) {
+                    counted(out);
+                    sent.answered();
+                }
+            } else {
+                refused();
+            }
+        }
+
+        void refused() {
+            if (compareAndSet(false, true)) {
+                sent.failed = true;
+                sent.answered();
+            }
         }
     }
 
@@ -207,11 +396,14 @@ final class AcknowledgedSender implements BatchSender, AutoCloseable {
                 || (error instanceof TimeoutException && String.valueOf(error.getMessage()).contains("not present in metadata"));
     }
 
-    private Future<RecordMetadata> send(Outgoing out) {
+    private Future<RecordMetadata> send(Outgoing out, Answer answer) {
         try {
-            return producer(out).send(out.record());
+            return answer == null ? producer(out).send(out.record()) : producer(out).send(out.record(), answer);
         } catch (RuntimeException e) {
             // send() itself throws when the producer is closed or fenced, or the buffer stays full.
+            if (answer != null) {
+                answer.refused();
+            }
             return CompletableFuture.failedFuture(e);
         }
     }

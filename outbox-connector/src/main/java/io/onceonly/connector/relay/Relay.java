@@ -3,6 +3,7 @@ package io.onceonly.connector.relay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.producer.Producer;
@@ -17,8 +18,10 @@ import io.onceonly.connector.routing.Routed;
 
 /**
  * The Debezium batch handler: routes each change event, sends the batch, and marks the events
- * processed only after Kafka acknowledged all of them. Debezium saves (and confirms to the
- * replication slot) only positions marked processed, so a crash can resend but never lose. The
+ * processed only after Kafka acknowledged all of them and every earlier batch. Debezium saves (and
+ * confirms to the replication slot) only positions marked processed, so a crash can resend but
+ * never lose. At-least-once, up to {@code maxInFlightBatches} batches may await their
+ * acknowledgements while the engine reads the next ({@link InFlightBatches}). The
  * exactly-once relay ({@link #exactlyOnce}) writes the batch and its position in one Kafka
  * transaction, so a crash resends nothing that was committed either.
  */
@@ -28,11 +31,14 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
 
     private final OutboxRouter router;
     private final BatchSender sender;
+    // Null: stop-and-wait, each batch acknowledged before handleBatch returns (and always so exactly-once).
+    private final InFlightBatches inFlight;
     private final RelayMetrics metrics;
     private final RelayTracing tracing;
     private volatile boolean read;
     private volatile long reads;
-    private volatile long finished;
+    // Moved by the engine's thread and, with a window, by the window's thread too.
+    private final AtomicLong finished = new AtomicLong();
     private volatile RelayFencedException fenced;
     private volatile int unacknowledged;
 
@@ -58,14 +64,31 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
      */
     public Relay(OutboxRouter router, ProducerFactory producers, RelayMetrics metrics, long maxBackoffMs, String deadLetterTopic,
                  RelayTracing tracing) {
-        this(router, new AcknowledgedSender(producers, metrics, maxBackoffMs, deadLetterTopic), metrics, tracing);
+        this(router, producers, metrics, maxBackoffMs, deadLetterTopic, tracing, 1);
     }
 
-    private Relay(OutboxRouter router, BatchSender sender, RelayMetrics metrics, RelayTracing tracing) {
+    /**
+     * @param producers makes the idempotent producers; called again when one fails for good
+     * @param tracing the spans of relayed records
+     * @param maxInFlightBatches the most Debezium batches handed to Kafka and not yet acknowledged: 1 waits for each
+     *     batch's acknowledgements before the next is read; more lets the engine read the next batch meanwhile (see
+     *     {@link InFlightBatches})
+     */
+    public Relay(OutboxRouter router, ProducerFactory producers, RelayMetrics metrics, long maxBackoffMs, String deadLetterTopic,
+                 RelayTracing tracing, int maxInFlightBatches) {
+        this(router, new AcknowledgedSender(producers, metrics, maxBackoffMs, deadLetterTopic), metrics, tracing, maxInFlightBatches);
+    }
+
+    Relay(OutboxRouter router, BatchSender sender, RelayMetrics metrics, RelayTracing tracing, int maxInFlightBatches) {
+        if (maxInFlightBatches < 1) {
+            throw new IllegalArgumentException("maxInFlightBatches must be at least 1, not " + maxInFlightBatches);
+        }
         this.router = router;
         this.sender = sender;
         this.metrics = metrics;
         this.tracing = tracing;
+        this.inFlight = maxInFlightBatches == 1 ? null
+                : new InFlightBatches((AcknowledgedSender) sender, maxInFlightBatches, finished::incrementAndGet);
     }
 
     /**
@@ -89,7 +112,7 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         TransactionalSender.Transactions transactions = new TransactionalSender.Transactions(transactionalId, offsetTopic, engineName,
                 maxEventBytes);
         return new Relay(router, new TransactionalSender(producers, metrics, maxBackoffMs, deadLetterTopic, transactions,
-                System::currentTimeMillis), metrics, tracing);
+                System::currentTimeMillis), metrics, tracing, 1);
     }
 
     /** Whether a batch of changes (events or heartbeats) was ever read from the slot. */
@@ -102,7 +125,7 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
      * still, this relay neither reads nor completes anything whose position it could confirm.
      */
     public long activity() {
-        return reads + finished;
+        return reads + finished.get();
     }
 
     /** What keeps the relay from advancing, or null. */
@@ -128,6 +151,9 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
      */
     public String close(Duration timeout) {
         boolean flushed = sender.close(timeout);
+        if (inFlight != null) {
+            inFlight.close();
+        }
         if (fenced != null) {
             return fenced.getMessage();
         }
@@ -136,7 +162,24 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             return "the last batch (" + open + " records) was not wholly acknowledged by Kafka before the stop ("
                     + sender.lastError() + "); its position was not confirmed, so it is relayed again after the restart";
         }
+        if (inFlight != null && inFlight.unacknowledged() > 0) {
+            return "the last " + inFlight.batches() + " batches (" + inFlight.unacknowledged() + " records) were not marked"
+                    + " acknowledged before the stop (" + (sender.lastError() == null ? "their acknowledgements came too late"
+                    : sender.lastError()) + "); their positions were not confirmed, so they are relayed again after the restart";
+        }
         return flushed ? null : "the producers could not flush within " + timeout.toSeconds() + " s";
+    }
+
+    /**
+     * Before the engine stops: waits at most {@code bound} for the acknowledgements of batches still
+     * in flight and marks them processed, so that the engine's stop saves their position; what is
+     * not acknowledged by then stays unmarked and is relayed again after the restart. Does nothing
+     * for the stop-and-wait relay, whose batches are marked before handleBatch returns.
+     */
+    public void stopping(Duration bound) {
+        if (inFlight != null) {
+            inFlight.stopping(bound);
+        }
     }
 
     @Override
@@ -153,13 +196,13 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             relay(batch, committer);
         } finally {
             // A batch that waited long for Kafka is confirmed to the slot after it ends, not after it began.
-            finished++;
+            finished.incrementAndGet();
         }
     }
 
     private void relay(List<RecordChangeEvent<SourceRecord>> batch,
                        DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
-        if (batch.isEmpty()) {
+        if (batch.isEmpty() && inFlight == null) {
             committer.markBatchFinished();
             return;
         }
@@ -175,8 +218,13 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                 metrics.skipped();
             }
         }
-        unacknowledged = outgoing.size();
         RelayTracing.BatchSpans spans = tracing.started(outgoing.stream().map(AcknowledgedSender.Outgoing::record).toList());
+        if (inFlight != null) {
+            // Marked processed in order once acknowledged, by this thread or the window's (the committer is theirs now).
+            inFlight.relay(batch, outgoing, spans, committer);
+            return;
+        }
+        unacknowledged = outgoing.size();
         try {
             sender.send(outgoing, batch.get(batch.size() - 1).record());
         } catch (RelayFencedException e) {
