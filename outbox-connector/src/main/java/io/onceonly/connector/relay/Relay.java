@@ -218,7 +218,9 @@ public final class Relay implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                 metrics.skipped();
             }
         }
-        RelayTracing.BatchSpans spans = tracing.started(outgoing.stream().map(AcknowledgedSender.Outgoing::record).toList());
+        // Tracing off is the common case and this the hot path: no list of the batch's records is made for it.
+        RelayTracing.BatchSpans spans = tracing == RelayTracing.NONE ? RelayTracing.BatchSpans.NONE
+                : tracing.started(outgoing.stream().map(AcknowledgedSender.Outgoing::record).toList());
         if (inFlight != null) {
             // Marked processed in order once acknowledged, by this thread or the window's (the committer is theirs now).
             inFlight.relay(batch, outgoing, spans, committer);
