@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 
 import io.onceonly.connector.config.ConnectorConfig;
 import io.onceonly.connector.offsets.RelayOffsets;
@@ -26,7 +27,10 @@ public final class EngineProperties {
     public static Properties of(ConnectorConfig config) {
         Properties p = new Properties();
         p.setProperty("name", config.name());
-        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        // Debezium's PostgreSQL connector, its task waiting for the first change when the outbox is quiet (OutboxSourceTask).
+        p.setProperty("connector.class", OutboxSourceConnector.class.getName());
+        p.setProperty("queue.provider.type", ArrivalQueueProvider.NAME);
+        p.setProperty(Arrivals.ID, UUID.randomUUID().toString());
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("database.hostname", config.databaseHost());
         p.setProperty("database.port", Integer.toString(config.databasePort()));

@@ -42,6 +42,11 @@ class ConnectorConfigTest {
         assertThat(config.databasePort()).isEqualTo(6543);
         assertThat(config.databaseName()).isEqualTo("shop");
         assertThat(engine.getProperty("plugin.name")).isEqualTo("pgoutput");
+        assertThat(engine.getProperty("connector.class")).as("its task waits for changes when the outbox is quiet")
+                .isEqualTo("io.onceonly.connector.source.OutboxSourceConnector");
+        assertThat(engine.getProperty("queue.provider.type")).isEqualTo("once-memory");
+        assertThat(engine.getProperty("once.queue.arrivals.id")).as("one per engine")
+                .isNotEqualTo(EngineProperties.of(config).getProperty("once.queue.arrivals.id"));
         assertThat(engine.getProperty("table.include.list")).isEqualTo("public.outbox,public.once_heartbeat");
         assertThat(engine.getProperty("snapshot.mode")).isEqualTo("initial");
         assertThat(engine.getProperty("skipped.operations")).isEqualTo("u,d,t");
