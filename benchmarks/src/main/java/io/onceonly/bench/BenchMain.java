@@ -105,7 +105,7 @@ public final class BenchMain {
         System.err.println(problem);
         System.err.println("usage: BenchMain [--quick] [--out DIR] [--figures=F,F...] [--compare EARLIER/results.json]"
                 + "\n       BenchMain --figures=relay-drain,relay-latency,idle --variant NAME[:K=V,K=V...] --variant ..."
-                + " [--rounds=3] [--quick] [--out DIR]   (connector settings compared, alternating)"
+                + " [--rounds=3] [--quick] [--out DIR]   (connector and dedup.* settings compared, alternating)"
                 + "\n       BenchMain --compare EARLIER/results.json --with LATER/results.json   (no run: two results side by side)");
         System.exit(2);
     }

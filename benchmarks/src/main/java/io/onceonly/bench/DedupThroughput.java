@@ -34,14 +34,24 @@ final class DedupThroughput {
     }
 
     void run(int records, double duplicateShare) throws Exception {
-        stack.kafka().createTopic(INPUT, 4);
+        run("", records, duplicateShare, Map.of());
+    }
+
+    /**
+     * Both guarantees on the same records, the app with {@code settings} (its options, as on its
+     * command line); {@code name} tells this run's topics and application ids from other runs'.
+     */
+    void run(String name, int records, double duplicateShare, Map<String, String> settings) throws Exception {
+        String input = name.isEmpty() ? INPUT : INPUT + "-" + name;
+        stack.kafka().createTopic(input, 4);
         DuplicatedPayments load = new DuplicatedPayments();
-        load.produce(stack.kafka().clientProperties(), INPUT, records, duplicateShare, 0, 0);
+        load.produce(stack.kafka().clientProperties(), input, records, duplicateShare, 0, 0);
         int unique = load.uniqueCount();
         // exactly_once_v2 first: a JVM warming up slows whichever runs first, so the ratio errs low.
-        double exactlyOnce = measure("exactly_once_v2", records, unique);
-        double atLeastOnce = measure("at_least_once", records, unique);
-        String setting = records + " records, " + Math.round(duplicateShare * 100) + "% duplicates";
+        double exactlyOnce = measure(name, input, "exactly_once_v2", records, unique, settings);
+        double atLeastOnce = measure(name, input, "at_least_once", records, unique, settings);
+        String setting = records + " records, " + Math.round(duplicateShare * 100) + "% duplicates"
+                + (settings.isEmpty() ? "" : ", " + Options.describe(settings));
         results.add(new Row("dedup", setting, "records/s", exactlyOnce, "exactly_once_v2, app defaults"));
         results.add(new Row("dedup", setting, "limit records/s", atLeastOnce, "at_least_once, same records"));
         results.add(new Row("dedup", setting, "ratio %", 100 * exactlyOnce / atLeastOnce, "exactly_once_v2 / at_least_once; target >= 90"));
@@ -51,15 +61,18 @@ final class DedupThroughput {
     }
 
     /** Records per second from the first record read to the last. */
-    private double measure(String guarantee, int records, int unique) throws Exception {
-        String app = "bench-dedup-" + guarantee.replace('_', '-');
+    private double measure(String name, String input, String guarantee, int records, int unique, Map<String, String> settings)
+            throws Exception {
+        String app = "bench-dedup-" + guarantee.replace('_', '-') + (name.isEmpty() ? "" : "-" + name);
         // Created up front: a sink topic the broker creates on first send keeps the stream thread
         // waiting for its metadata, which the first profile showed as a large share of the run.
         stack.kafka().createTopic(app + "-out", 4);
         stack.kafka().createTopic(OutboxTopics.duplicatesOf(app + "-out"), 4);
         try (ScratchDirectory state = new ScratchDirectory("once-bench-dedup")) {
-            DedupConfig config = DedupConfig.from(AppOptions.load(Options.dedupArgs(stack, app, INPUT, app + "-out",
-                    state.toString(), Map.of("processing.guarantee", guarantee)), Map.of()));
+            Map<String, String> options = new LinkedHashMap<>(settings);
+            options.put("processing.guarantee", guarantee);
+            DedupConfig config = DedupConfig.from(AppOptions.load(Options.dedupArgs(stack, app, input, app + "-out",
+                    state.toString(), options), Map.of()));
             return measure(config, guarantee, records, unique);
         }
     }

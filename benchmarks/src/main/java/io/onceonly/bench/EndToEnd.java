@@ -3,6 +3,7 @@ package io.onceonly.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -45,17 +46,25 @@ final class EndToEnd {
      */
     List<RatePoint> run(String name, Map<String, String> dedupSettings, int[] rates, int seconds, boolean onToSaturation)
             throws Exception {
+        return run(name, Map.of(), dedupSettings, rates, seconds, onToSaturation);
+    }
+
+    /** As {@link #run(String, Map, int[], int, boolean)}, the connector with {@code connectorSettings}. */
+    List<RatePoint> run(String name, Map<String, String> connectorSettings, Map<String, String> dedupSettings, int[] rates, int seconds,
+                        boolean onToSaturation) throws Exception {
         String aggregate = "bench-e2e-" + name;
         String input = "outbox." + aggregate;
         String output = aggregate + "-out";
         stack.kafka().createTopic(input, 4);
         stack.kafka().createTopic(output, 4);
-        String setting = Options.describe(dedupSettings);
+        Map<String, String> described = new LinkedHashMap<>(connectorSettings);
+        dedupSettings.forEach((k, v) -> described.put("dedup." + k, v));
+        String setting = Options.describe(described);
         String slot = "e2e_" + name.replace('-', '_');
         List<RatePoint> points = new ArrayList<>();
         try (ScratchDirectory state = new ScratchDirectory("once-bench-e2e");
              ChildJvm connector = ChildJvm.start("connector-" + name, OutboxConnectorApp.class.getName(),
-                     List.of(Options.connectorArgs(stack, slot, Map.of())), Map.of(),
+                     List.of(Options.connectorArgs(stack, slot, connectorSettings)), Map.of(),
                      logs.resolve("e2e-connector-" + name + ".log"));
              ChildJvm dedup = ChildJvm.start("dedup-" + name, DedupApp.class.getName(),
                      List.of(Options.dedupArgs(stack, aggregate, input, output, state.toString(), dedupSettings)), Map.of(),

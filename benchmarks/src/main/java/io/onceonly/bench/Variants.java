@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 import io.onceonly.stack.ServerStack;
 
 /**
- * Connector settings compared figure by figure in one run: every round runs each variant once,
+ * Connector and dedup app settings compared figure by figure in one run (a setting named
+ * {@code dedup.NAME} is the dedup app's option NAME; every other one is the connector's): every round runs each variant once,
  * in a rotated order (round 2 starts with the second variant), so that the machine's drift through
  * the run weighs on all alike; the summary gives each variant's median and range over the rounds.
  * A difference counts only when it is larger than the ranges.
@@ -25,10 +26,30 @@ final class Variants {
     private static final Logger LOG = LoggerFactory.getLogger(Variants.class);
 
     /** The figures a comparison can run. */
-    static final Set<String> FIGURES = Set.of("relay-drain", "relay-latency", "idle");
+    static final Set<String> FIGURES = Set.of("relay-drain", "relay-latency", "idle", "dedup", "end-to-end");
 
-    /** One set of connector settings, named. */
+    /** One set of connector and dedup app settings, named. */
     record Variant(String name, Map<String, String> settings) {
+
+        private static final String DEDUP = "dedup.";
+
+        /** The connector's settings. */
+        Map<String, String> connector() {
+            Map<String, String> connector = new LinkedHashMap<>(settings);
+            connector.keySet().removeIf(k -> k.startsWith(DEDUP));
+            return connector;
+        }
+
+        /** The dedup app's settings, without their {@code dedup.} prefix. */
+        Map<String, String> dedup() {
+            Map<String, String> dedup = new LinkedHashMap<>();
+            settings.forEach((k, v) -> {
+                if (k.startsWith(DEDUP)) {
+                    dedup.put(k.substring(DEDUP.length()), v);
+                }
+            });
+            return dedup;
+        }
 
         /** {@code NAME:K=V,K=V} or {@code NAME} (the defaults). */
         static Variant parse(String text) {
@@ -83,19 +104,30 @@ final class Variants {
                 LOG.info("round {} of {}: {} {}", round, rounds, v.name(), v.settings());
                 if (figures.contains("relay-drain")) {
                     Results results = new Results();
-                    new BacklogDrain(stack, results, v.name() + ", round " + round).run(slot + "_d", v.settings(), rows);
+                    new BacklogDrain(stack, results, v.name() + ", round " + round).run(slot + "_d", v.connector(), rows);
                     keep(v, results);
                 }
                 if (figures.contains("relay-latency")) {
                     Results results = new Results();
-                    new RelayLatency(stack, results).run(slot + "_l", v.settings(), new int[] {2_000}, seconds);
+                    new RelayLatency(stack, results).run(slot + "_l", v.connector(), new int[] {2_000}, seconds);
                     keep(v, results);
                 }
                 if (figures.contains("idle")) {
                     Results results = new Results();
-                    new IdleCost(stack, results, out).run(slot + "_i", v.settings(), false, 5, quick ? 5 : 15);
+                    new IdleCost(stack, results, out).run(slot + "_i", v.connector(), false, 5, quick ? 5 : 15);
                     // The idle figure leaves its slot; a comparison starts many, more than max_replication_slots.
                     ReplicationSlot.drop(stack.postgres().dataSource(), slot + "_i", Duration.ofSeconds(30));
+                    keep(v, results);
+                }
+                if (figures.contains("dedup")) {
+                    Results results = new Results();
+                    new DedupThroughput(stack, results).run(slot.replace('_', '-'), quick ? 20_000 : 200_000, 0.10, v.dedup());
+                    keep(v, results);
+                }
+                if (figures.contains("end-to-end")) {
+                    Results results = new Results();
+                    new EndToEnd(stack, results, out).run(slot.replace('_', '-'), v.connector(), v.dedup(), new int[] {2_000}, seconds, false);
+                    ReplicationSlot.drop(stack.postgres().dataSource(), "e2e_" + slot, Duration.ofSeconds(30));
                     keep(v, results);
                 }
             }
@@ -107,7 +139,7 @@ final class Variants {
 
     private String write(List<Variant> variants, int rounds) throws Exception {
         String summary = summary(variants, rounds);
-        Files.writeString(out.resolve("variants.md"), "# Once connector variants compared\n\n" + summary);
+        Files.writeString(out.resolve("variants.md"), "# Once variants compared\n\n" + summary);
         return summary;
     }
 
@@ -122,7 +154,14 @@ final class Variants {
             new String[] {"relay latency", "p50 ms"},
             new String[] {"relay latency", "p99 ms"},
             new String[] {"relay latency", "connector cpu us/event"},
-            new String[] {"idle cost", "cpu % of a core"});
+            new String[] {"idle cost", "cpu % of a core"},
+            new String[] {"dedup", "records/s"},
+            new String[] {"dedup", "limit records/s"},
+            new String[] {"dedup", "ratio %"},
+            new String[] {"end to end", "p50 ms"},
+            new String[] {"end to end", "p99 ms"},
+            new String[] {"end to end", "cpu µs/event connector"},
+            new String[] {"end to end", "cpu µs/event dedup"});
 
     private String summary(List<Variant> variants, int rounds) {
         StringBuilder s = new StringBuilder();
