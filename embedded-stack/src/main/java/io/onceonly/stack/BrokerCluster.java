@@ -255,14 +255,16 @@ public final class BrokerCluster implements KafkaService {
         return String.join(",", voters);
     }
 
-    // Registered and unfenced: describeCluster lists the brokers that serve clients.
+    // Registered and unfenced: describeCluster lists the brokers that serve clients. Asked through the node's own port: a
+    // SIGKILLed node stays listed until the controller fences it (its session is 9 s; fault-matrix runs saw it listed 10 s
+    // after the kill), so asked through the cluster, a node restarted after a kill looked back when its JVM was launched.
     private void awaitNode(int index) {
         ChildJvm node = nodes[index];
         Await.until("Kafka node " + (index + 1) + " registered (its log is " + node.log() + ")", START, () -> {
             if (!node.isAlive()) {
                 throw new IllegalStateException("Kafka node " + (index + 1) + " exited; see " + node.log());
             }
-            try (Admin admin = admin()) {
+            try (Admin admin = admin("127.0.0.1:" + ports[index])) {
                 return admin.describeCluster(new DescribeClusterOptions().timeoutMs(5000)).nodes().get(10, TimeUnit.SECONDS)
                         .stream().anyMatch(n -> n.id() == index + 1);
             }
@@ -270,8 +272,12 @@ public final class BrokerCluster implements KafkaService {
     }
 
     private Admin admin() {
+        return admin(bootstrapServers());
+    }
+
+    private Admin admin(String bootstrap) {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
         return Admin.create(props);

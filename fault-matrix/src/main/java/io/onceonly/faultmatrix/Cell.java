@@ -17,15 +17,15 @@ public enum Cell {
 
     RELAY_KILL("relay SIGKILL, restarted 2 s later (no standby)", 1),
     RELAY_KILL_STANDBY("relay SIGKILL with a hot standby running (it takes over); the killed one restarts as standby", 2),
-    DEDUP_KILL("one of two dedup instances SIGKILL, restarted 10 s later", 1),
+    DEDUP_KILL("one of two dedup instances SIGKILL, restarted 10 s later (--outage)", 1),
     CARD_KILL("card service SIGKILL between its database commit and its offset commit, restarted", 1),
     LEADER_KILL("SIGKILL of the broker leading the payment topic's partition 0, restarted 10 s later", 1),
     ROLLING_RESTART("rolling restart of all three brokers (SIGTERM, start, wait until in sync, next)", 1),
     POSTGRES_RESTART("PostgreSQL immediate shutdown (SIGQUIT, no checkpoint) and restart", 1),
     SLOT_DROP("replication slot dropped under the relay: it stops loudly (exit 1); the operator starts it once with"
             + " slot.lost.recovery=resend-table", 1),
-    NETWORK_CUT_KAFKA("network between the relay and Kafka cut for 20 s", 1),
-    NETWORK_CUT_POSTGRES("network between the relay and PostgreSQL cut for 20 s", 1),
+    NETWORK_CUT_KAFKA("network between the relay and Kafka cut for 20 s (twice --outage)", 1),
+    NETWORK_CUT_POSTGRES("network between the relay and PostgreSQL cut for 20 s (twice --outage)", 1),
     ALL_AT_ONCE("every fault above in one run, one after another at random moments (relay with a standby)", 2);
 
     private final String description;

@@ -105,7 +105,8 @@ final class CellRun {
             out.printf("  fault at %.1f s: %s%n", (faultAt - start) / 1000.0, cell.description());
             String happened;
             try {
-                happened = new FaultInjection(servers, deployment, proxies, new Random(options.seed()), out).inject(cell);
+                happened = new FaultInjection(servers, deployment, options.outage(), proxies, new Random(options.seed()), out)
+                        .inject(cell);
             } finally {
                 faultOver.set(System.currentTimeMillis());
             }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -34,25 +35,32 @@ import io.onceonly.stack.Await;
 final class FaultInjection {
 
     private static final Duration RESTART_DELAY = Duration.ofSeconds(2);
+    // Longer than broker.session.timeout.ms (9 s) whatever --outage says, so that the controller may fence the killed node
+    // and move its leaderships before it is back, as the cell was designed.
     private static final Duration BROKER_DOWN = Duration.ofSeconds(10);
-    private static final Duration DEDUP_DOWN = Duration.ofSeconds(10);
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    private static final Duration CUT = Duration.ofSeconds(20);
 
     private final Servers servers;
     private final Deployment deployment;
     private final RelayProxies proxies;
     private final Random random;
     private final PrintStream out;
+    private final Duration dedupDown;
+    // Twice the outage: one option keeps the defaults (10 s, 20 s), and any outage from 5 s on gives a cut longer than the
+    // standby's takeover-after (10 s), so that when the cut ends the active's walsender has been silent long enough for
+    // the standby to end it.
+    private final Duration cut;
 
     /**
+     * @param outage how long a killed dedup instance stays down; a network cut lasts twice this
      * @param proxies the connector's proxies, for the cells that cut its network; else null
      * @param random when the faults of {@link Cell#ALL_AT_ONCE} happen, and in which order
      */
-    FaultInjection(Servers servers, Deployment deployment, RelayProxies proxies, Random random, PrintStream out) {
+    FaultInjection(Servers servers, Deployment deployment, Duration outage, RelayProxies proxies, Random random, PrintStream out) {
         this.servers = servers;
+        this.dedupDown = outage;
+        this.cut = outage.multipliedBy(2);
         this.deployment = deployment;
         this.proxies = proxies;
         this.random = random;
@@ -85,10 +93,10 @@ final class FaultInjection {
             case DEDUP_KILL -> {
                 StageProcess dedup = pipeline.dedups().get(1);
                 dedup.kill();
-                Thread.sleep(DEDUP_DOWN.toMillis());
+                Thread.sleep(dedupDown.toMillis());
                 dedup.start();
                 dedup.awaitHealthy(WAIT);
-                yield dedup.name() + " killed, restarted " + DEDUP_DOWN.toSeconds() + " s later";
+                yield dedup.name() + " killed, restarted " + seconds(dedupDown) + " s later";
             }
             case CARD_KILL -> {
                 StageProcess card = deployment.card();
@@ -128,15 +136,15 @@ final class FaultInjection {
             }
             case NETWORK_CUT_KAFKA -> {
                 proxies.cutKafka();
-                Thread.sleep(CUT.toMillis());
+                Thread.sleep(cut.toMillis());
                 proxies.restoreKafka();
-                yield "every connection of the relay to Kafka stalled for " + CUT.toSeconds() + " s, then flowed again";
+                yield "every connection of the relay to Kafka stalled for " + seconds(cut) + " s, then flowed again";
             }
             case NETWORK_CUT_POSTGRES -> {
                 proxies.cutPostgres();
-                Thread.sleep(CUT.toMillis());
+                Thread.sleep(cut.toMillis());
                 proxies.restorePostgres();
-                yield "every connection of the relay to PostgreSQL stalled for " + CUT.toSeconds() + " s, then flowed again";
+                yield "every connection of the relay to PostgreSQL stalled for " + seconds(cut) + " s, then flowed again";
             }
             case ALL_AT_ONCE -> {
                 List<Cell> faults = new ArrayList<>(EnumSet.complementOf(EnumSet.of(Cell.ALL_AT_ONCE, Cell.RELAY_KILL)));
@@ -195,6 +203,10 @@ final class FaultInjection {
                 throw new IllegalStateException("cannot drop slot " + DemoNames.SLOT + ": " + e.getMessage(), e);
             }
         });
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1_000 == 0 ? Long.toString(d.toSeconds()) : String.format(Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
     }
 
     private static void post(URI uri) throws Exception {

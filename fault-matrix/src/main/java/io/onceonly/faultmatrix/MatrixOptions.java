@@ -15,10 +15,15 @@ import java.util.Map;
  * @param clients concurrent buyers
  * @param cells the cells to run, in order
  * @param duration for a soak: run the cells again and again until this much time passed; zero for one pass
+ * @param outage how long a killed dedup instance stays down before its restart; a network cut lasts twice this
  * @param out where results, charts and the stages' logs go
  * @param seed the buyers' seed
  */
-public record MatrixOptions(int events, int rate, int clients, List<Cell> cells, Duration duration, Path out, long seed) {
+public record MatrixOptions(int events, int rate, int clients, List<Cell> cells, Duration duration, Duration outage, Path out,
+                           long seed) {
+
+    /** How long a killed dedup instance stays down when {@code --outage} is not given. */
+    public static final Duration DEFAULT_OUTAGE = Duration.ofSeconds(10);
 
     /** The usage text of {@code --help}. */
     public static final String USAGE = """
@@ -34,6 +39,8 @@ public record MatrixOptions(int events, int rate, int clients, List<Cell> cells,
               --clients=N     concurrent buyers (default 8)
               --cells=LIST    comma-separated cells, or all (default all): %s
               --duration=D    soak: repeat the cells until D passed (ISO-8601, for example PT2H; default one pass)
+              --outage=D      a killed dedup instance stays down D before its restart, a network cut lasts 2 D (ISO-8601;
+                              default PT10S: down 10 s, cut 20 s); a killed broker stays down 10 s whatever D
               --out=DIR       results.json, results.md, a chart per cell, the stages' logs (default target/fault-matrix)
               --seed=N        the buyers' seed (default 42)
               --help          this text
@@ -65,13 +72,10 @@ public record MatrixOptions(int events, int rate, int clients, List<Cell> cells,
         int rate = positive(given, "rate", 1_000);
         int clients = positive(given, "clients", 8);
         List<Cell> cells = Cell.parse(given.getOrDefault("cells", "all"));
-        Duration duration = Duration.ZERO;
-        if (given.containsKey("duration")) {
-            try {
-                duration = Duration.parse(given.get("duration"));
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("--duration=" + given.get("duration") + " is not an ISO-8601 duration such as PT2H or PT30M");
-            }
+        Duration duration = duration(given, "duration", Duration.ZERO, "PT2H or PT30M");
+        Duration outage = duration(given, "outage", DEFAULT_OUTAGE, "PT10S");
+        if (outage.isNegative() || outage.isZero()) {
+            throw new IllegalArgumentException("--outage=" + given.get("outage") + " must be longer than zero");
         }
         Path out = Path.of(given.getOrDefault("out", "target/fault-matrix"));
         long seed;
@@ -81,11 +85,23 @@ public record MatrixOptions(int events, int rate, int clients, List<Cell> cells,
             throw new IllegalArgumentException("--seed=" + given.get("seed") + " is not a number");
         }
         for (String name : given.keySet()) {
-            if (!List.of("events", "rate", "clients", "cells", "duration", "out", "seed").contains(name)) {
+            if (!List.of("events", "rate", "clients", "cells", "duration", "outage", "out", "seed").contains(name)) {
                 throw new IllegalArgumentException("unknown option --" + name + " (see --help)");
             }
         }
-        return new MatrixOptions(events, rate, clients, cells, duration, out, seed);
+        return new MatrixOptions(events, rate, clients, cells, duration, outage, out, seed);
+    }
+
+    private static Duration duration(Map<String, String> given, String name, Duration fallback, String example) {
+        String value = given.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("--" + name + "=" + value + " is not an ISO-8601 duration such as " + example);
+        }
     }
 
     private static int positive(Map<String, String> given, String name, int fallback) {

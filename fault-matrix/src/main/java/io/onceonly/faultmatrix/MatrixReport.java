@@ -74,6 +74,7 @@ final class MatrixReport {
         settings.put("rate", options.rate());
         settings.put("clients", options.clients());
         settings.put("seed", options.seed());
+        settings.put("outage", options.outage().toString());
         json.put("settings", settings);
         json.put("cells", results);
         JSON.writeValue(out.resolve("results.json").toFile(), json);

@@ -73,7 +73,7 @@ final class ConnectorFixture {
 
     /** The record on {@code topic} whose once-event-id is {@code id}, or null when there is none (yet). */
     static ConsumerRecord<byte[], byte[]> recordOf(KafkaService kafka, String topic, UUID id) {
-        return TopicReader.read(kafka, topic, Integer.MAX_VALUE, Duration.ofSeconds(2), Duration.ZERO).stream()
+        return TopicReader.readToEnd(kafka, topic, Duration.ofSeconds(2), "read_committed").stream()
                 .filter(r -> OnceHeaders.lastText(r.headers(), OnceHeaders.EVENT_ID).map(id.toString()::equals).orElse(false))
                 .findFirst().orElse(null);
     }

@@ -91,8 +91,8 @@ class ExactlyOnceRelayIT {
             List<ConsumerRecord<byte[], byte[]>> committed = TopicReader.read(stack.kafka(), topic, written.size(),
                     Duration.ofSeconds(180), Duration.ofSeconds(3));
             int exit = relay.terminate(Duration.ofSeconds(60));
-            List<ConsumerRecord<byte[], byte[]>> uncommitted = TopicReader.read(stack.kafka(), topic, Integer.MAX_VALUE,
-                    Duration.ofSeconds(10), Duration.ZERO, "read_uncommitted");
+            List<ConsumerRecord<byte[], byte[]>> uncommitted = TopicReader.readToEnd(stack.kafka(), topic, Duration.ofSeconds(10),
+                    "read_uncommitted");
 
             Map<UUID, Integer> copies = new HashMap<>();
             Map<String, List<Long>> seqs = new LinkedHashMap<>();

@@ -186,12 +186,13 @@ class ServerRestartIT {
             load.write(100, 10, 2, 5);
             Await.until("100 relayed", Duration.ofSeconds(60), () -> connector.metrics().relayedCount() >= 100);
 
-            // A batch that waits for Kafka longer than the watch's settle time, then is confirmed after it ends.
-            // One row, so that this batch is the last one before the idle time.
+            // A batch that waits for Kafka longer than the watch's settle time (offset.flush.interval.ms + standby.poll.interval.ms
+            // + 4 s: 5.5 s here), then is confirmed after it ends. 8 s from its first retry, plus the broker's start, clears
+            // that by more than 2.5 s. One row, so that this batch is the last one before the idle time.
             broker.stop();
             load.write(1, 1, 1, 1);
             Await.until("the relay retrying", Duration.ofSeconds(60), () -> connector.metrics().retryCount() > 0, ServerRestartIT::threads);
-            Thread.sleep(12_000);
+            Thread.sleep(8_000);
             broker.start();
             Await.until("101 relayed", Duration.ofSeconds(60), () -> connector.metrics().relayedCount() >= 101);
             noise(stack, Duration.ofSeconds(12));

@@ -128,8 +128,8 @@ class ExampleApplicationIT {
     }
 
     private static List<String> bizIdsOn(TestStack stack, String topic) {
-        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.read(stack.kafka(), topic, Integer.MAX_VALUE,
-                Duration.ofSeconds(3), Duration.ZERO);
+        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readToEnd(stack.kafka(), topic, Duration.ofSeconds(3),
+                "read_committed");
         return records.stream().map(r -> OnceHeaders.lastText(r.headers(), OnceHeaders.BIZ_ID).orElse("")).toList();
     }
 }
