@@ -71,13 +71,15 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], Addresse
     private final DedupMetrics metrics;
     private final DestinationLimits limits;
     private final DecisionTracing tracing;
+    private final CommitCadence cadence;
     private long lastUnguardedWarning = Long.MIN_VALUE;
     private long unguardedSinceWarning;
     private ProcessorContext<byte[], Addressed> context;
     private WindowStore<String, FirstSeen> store;
 
     DedupProcessor(BizIdReader reader, OutputTopics outputs, String deadLetterTopic, boolean duplicatesEnabled,
-                   boolean repartitioned, long retentionMs, DedupMetrics metrics, DestinationLimits limits, DecisionTracing tracing) {
+                   boolean repartitioned, long retentionMs, DedupMetrics metrics, DestinationLimits limits, DecisionTracing tracing,
+                   CommitCadence cadence) {
         this.reader = reader;
         this.outputs = outputs;
         this.deadLetterTopic = deadLetterTopic;
@@ -87,6 +89,7 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], Addresse
         this.metrics = metrics;
         this.limits = limits;
         this.tracing = tracing;
+        this.cadence = cadence;
     }
 
     @Override
@@ -98,6 +101,7 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], Addresse
     @Override
     public void process(Record<byte[], byte[]> incoming) {
         metrics.in();
+        cadence.processed(context);
         Position at = position(incoming);
         Record<byte[], byte[]> record = repartitioned ? restored(incoming) : incoming;
         Optional<String> bizId = readBizIdOrDivert(record, at);

@@ -62,13 +62,15 @@ public final class DedupTopology {
                 ? builder.stream(config.inputPattern().get(), consumed)
                 : builder.stream(config.inputTopics(), consumed);
         BizIdReader reader = new BizIdReader(config.bizIdSource());
+        // One for the topology: its processors on one stream thread count together.
+        CommitCadence cadence = new CommitCadence(config.lightLoadCommitIntervalMs(), config.lightLoadMaxRecords());
         if (config.repartition()) {
             input = input.process(() -> new RekeyByBizId(reader), Named.as("rekey-by-biz-id"))
                     .repartition(Repartitioned.<byte[], byte[]>as("by-biz-id")
                             .withKeySerde(Serdes.ByteArray()).withValueSerde(Serdes.ByteArray()));
         }
         KStream<byte[], Addressed> decided = input.process(() -> new DedupProcessor(reader, config.outputs(), config.deadLetterTopic(),
-                config.duplicatesEnabled(), config.repartition(), config.retention().toMillis(), metrics, limits, tracing), Named.as("dedup"),
+                config.duplicatesEnabled(), config.repartition(), config.retention().toMillis(), metrics, limits, tracing, cadence), Named.as("dedup"),
                 STORE);
         decided.to(Addressed.TOPIC, sink(OUTPUT_SINK));
         decided.to(Addressed.TOPIC, sink(DUPLICATES_SINK));
