@@ -42,8 +42,15 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /**
+     * The system property whose value (JVM options separated by spaces) every child JVM gets after
+     * the defaults and before the caller's own; the build sets it for tests (see the parent pom).
+     */
+    public static final String OPTIONS_PROPERTY = "once.child.jvm.options";
+
+    /**
      * As {@link #start(String, String, List, Map, Path)}, with JVM options (system properties, heap)
-     * that come after the defaults ({@code -Xmx512m -XX:+UseSerialGC}) and so win over them.
+     * that come after the defaults ({@code -Xmx512m -XX:+UseSerialGC}) and those of
+     * {@value #OPTIONS_PROPERTY}, and so win over them.
      */
     public static ChildJvm start(String name, String mainClass, List<String> jvmOptions, List<String> args,
                                  Map<String, String> env, Path log) {
@@ -51,6 +58,10 @@ public final class ChildJvm implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
         command.add("-XX:+UseSerialGC");
+        String common = System.getProperty(OPTIONS_PROPERTY, "").trim();
+        if (!common.isEmpty()) {
+            command.addAll(List.of(common.split("\\s+")));
+        }
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classPath());
