@@ -83,11 +83,12 @@ public final class DedupOptions {
                     Importance.HIGH, "exactly_once_v2: store, outputs and input offsets commit together, so a biz-id"
                             + " counts as seen only once its forwarding committed. at_least_once: a crash may forward a"
                             + " first occurrence again (the consumer's IdempotentConsumer catches it).")
-            .define(COMMIT_LIGHT_INTERVAL_MS, Type.LONG, 20L, Range.atLeast(0), Importance.MEDIUM,
-                    "Under exactly_once_v2, forwards become visible when their transaction commits: while the load is"
-                            + " light (at most commit.light.max.records records in this time, per stream thread) the app"
-                            + " commits this often; heavier load commits every kafka.commit.interval.ms (Kafka Streams'"
-                            + " 100 ms), where fewer commits leave more time to process. 0: always kafka.commit.interval.ms.")
+            .define(COMMIT_LIGHT_INTERVAL_MS, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
+                    "Under exactly_once_v2, forwards become visible when their transaction commits. 0 (default): a"
+                            + " commit every 20 ms (kafka.commit.interval.ms, which wins). Above 0: a commit this often"
+                            + " while the load is light (at most commit.light.max.records records in this time, per"
+                            + " stream thread) and every kafka.commit.interval.ms (Kafka Streams' 100 ms) under heavier"
+                            + " load: more throughput on a backlog, a worse tail near saturation (dedup-streams README).")
             .define(COMMIT_LIGHT_MAX_RECORDS, Type.INT, 200, Range.atLeast(1), Importance.LOW,
                     "The most records a stream thread may process in commit.light.interval.ms for the load to count as"
                             + " light (200 in 20 ms: 10,000 records/s).")

@@ -16,16 +16,18 @@ import io.onceonly.runtime.AppOptions;
 class DedupConfigTest {
 
     @Test
-    void exactlyOnceCommitsEvery20MillisecondsUnderLightLoadAndAtKafkaStreamsIntervalUnderHeavyLoad() {
-        assertThat(props("--kafka.bootstrap.servers=k:9092")).as("Kafka Streams' own 100 ms for exactly_once_v2")
-                .doesNotContainKey("commit.interval.ms");
+    void exactlyOnceCommitsEvery20MillisecondsUnlessKafkaSaysOtherwiseOrLightLoadCommitsAreAskedFor() {
+        assertThat(props("--kafka.bootstrap.servers=k:9092").getProperty("commit.interval.ms")).isEqualTo("20");
         assertThat(props("--kafka.bootstrap.servers=k:9092", "--kafka.commit.interval.ms=50").getProperty("commit.interval.ms"))
                 .isEqualTo("50");
-        assertThat(config("--kafka.bootstrap.servers=k:9092").lightLoadCommitIntervalMs()).isEqualTo(20);
+        assertThat(props("--kafka.bootstrap.servers=k:9092", "--processing.guarantee=at_least_once")).doesNotContainKey("commit.interval.ms");
+        assertThat(config("--kafka.bootstrap.servers=k:9092").lightLoadCommitIntervalMs()).as("off by default").isZero();
+        assertThat(props("--kafka.bootstrap.servers=k:9092", "--commit.light.interval.ms=20"))
+                .as("heavy load left to Kafka Streams' own 100 ms").doesNotContainKey("commit.interval.ms");
+        assertThat(config("--kafka.bootstrap.servers=k:9092", "--commit.light.interval.ms=20").lightLoadCommitIntervalMs()).isEqualTo(20);
         assertThat(config("--kafka.bootstrap.servers=k:9092").lightLoadMaxRecords()).isEqualTo(200);
-        assertThat(config("--kafka.bootstrap.servers=k:9092", "--commit.light.interval.ms=0").lightLoadCommitIntervalMs()).isZero();
-        assertThat(config("--kafka.bootstrap.servers=k:9092", "--processing.guarantee=at_least_once").lightLoadCommitIntervalMs())
-                .as("at_least_once output is visible as soon as it is written").isZero();
+        assertThat(config("--kafka.bootstrap.servers=k:9092", "--commit.light.interval.ms=20", "--processing.guarantee=at_least_once")
+                .lightLoadCommitIntervalMs()).as("at_least_once output is visible as soon as it is written").isZero();
         assertThatThrownBy(() -> config("--kafka.bootstrap.servers=k:9092", "--commit.light.max.records=0"))
                 .hasMessageContaining("commit.light.max.records");
     }
