@@ -7,7 +7,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * exactly_once_v2 a forward becomes visible to read_committed consumers only when its transaction
  * commits, and each commit stops the stream thread for a few broker round trips (flush, offsets,
  * end of transaction). A short interval is cheap under light load and costs throughput under heavy
- * load; a long one the reverse. So the app commits every {@code intervalMs} while the load is light
+ * load; a long one the reverse. So, when {@code commit.light.interval.ms} is set (off by default:
+ * near saturation its tail was not shown to be neutral), the app commits every {@code intervalMs} while the load is light
  * (at most {@code maxRecords} records per interval on a stream thread) and leaves heavier load to
  * Kafka Streams' {@code commit.interval.ms}.
  *
