@@ -91,32 +91,40 @@ class IdempotentConsumerIT {
     void concurrentClaimsOfOneBizIdYieldExactlyOneWinner() throws Exception {
         String bizId = bizId();
         int threads = 8;
-        CyclicBarrier start = new CyclicBarrier(threads);
+        // The connections are opened here, one after another, before the race: the pool creates connections one at a
+        // time, so eight threads asking at once made the last one wait for all eight against the pool's 30 s timeout,
+        // and on a loaded machine (CI, 2026-12-01) one gave up before the start line and left the others waiting there.
+        // The race under test is between claims, not between connection opens.
+        List<Connection> connections = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            List<Future<Boolean>> results = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
+                Connection tx = db.getConnection();
+                connections.add(tx);
+                tx.setAutoCommit(false);
+            }
+            CyclicBarrier start = new CyclicBarrier(threads);
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (Connection tx : connections) {
                 results.add(pool.submit(() -> {
-                    try (Connection tx = db.getConnection()) {
-                        tx.setAutoCommit(false);
-                        // The pool opens connections one at a time; on a loaded 2-core machine eight took over 30 s (CI-like run,
-                        // 2026-12-01). The wait is for the start line, not the claim under test.
-                        start.await(120, TimeUnit.SECONDS);
-                        boolean won = consumer.claim(tx, "card-issuer", bizId);
-                        // Hold the transaction open a little, so that the others really wait on it.
-                        Thread.sleep(50);
-                        tx.commit();
-                        return won;
-                    }
+                    start.await(60, TimeUnit.SECONDS);
+                    boolean won = consumer.claim(tx, "card-issuer", bizId);
+                    // Hold the transaction open a little, so that the others really wait on it.
+                    Thread.sleep(50);
+                    tx.commit();
+                    return won;
                 }));
             }
             int winners = 0;
             for (Future<Boolean> result : results) {
-                winners += result.get(180, TimeUnit.SECONDS) ? 1 : 0;
+                winners += result.get(120, TimeUnit.SECONDS) ? 1 : 0;
             }
             assertThat(winners).isEqualTo(1);
         } finally {
             pool.shutdownNow();
+            for (Connection c : connections) {
+                c.close();
+            }
         }
         assertThat(claims(bizId)).isEqualTo(1);
     }
