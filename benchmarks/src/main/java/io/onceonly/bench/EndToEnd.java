@@ -133,6 +133,9 @@ final class EndToEnd {
                 results.add(new Row("end to end", label, "cpu µs/event " + component, percent / 100 * window * 1e6 / latencies.count(),
                         component.equals("connector") ? "target <= 50" : "its CPU over the window / events delivered"));
             }
+            // Which of its threads: Debezium's reader, the engine's handler, the producer's I/O, Kafka Streams, JIT, GC.
+            after.threadsSince(before, component, 6, window).forEach((group, share) ->
+                    results.add(new Row("end to end", label, "cpu % thread " + component, share, group)));
         }
         return new RatePoint(rate, latencies.percentileMillis(50), latencies.percentileMillis(99), latencies.percentileMillis(100), throughput);
     }

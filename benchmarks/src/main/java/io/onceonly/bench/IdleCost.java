@@ -60,13 +60,18 @@ final class IdleCost {
     private void measure(Map<String, ChildJvm> apps, boolean withDedup, int warmSeconds, int measureSeconds) throws Exception {
         Thread.sleep(warmSeconds * 1000L);
         Map<String, Double> before = new LinkedHashMap<>();
+        Map<String, ProcessThreads> threadsBefore = new LinkedHashMap<>();
         for (Map.Entry<String, ChildJvm> app : apps.entrySet()) {
             before.put(app.getKey(), ProcessCpu.seconds(app.getValue().pid()));
+            threadsBefore.put(app.getKey(), ProcessThreads.of(app.getValue().pid()));
         }
         Thread.sleep(measureSeconds * 1000L);
         double total = 0;
         for (Map.Entry<String, ChildJvm> app : apps.entrySet()) {
             double percent = 100 * (ProcessCpu.seconds(app.getValue().pid()) - before.get(app.getKey())) / measureSeconds;
+            // What wakes up while nothing happens: the app's own threads, or the JVM's compilers and GC.
+            ProcessThreads.of(app.getValue().pid()).topSince(threadsBefore.get(app.getKey()), 5).forEach((group, seconds) ->
+                    results.add(new Row("idle cost", app.getKey(), "cpu % thread", 100 * seconds / measureSeconds, group)));
             total += percent;
             LOG.info("idle {}: {}% of one core", app.getKey(), String.format("%.2f", percent));
             results.add(new Row("idle cost", app.getKey(), "cpu % of a core", percent, "over " + measureSeconds + " s without traffic"

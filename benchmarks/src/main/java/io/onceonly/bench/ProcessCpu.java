@@ -13,15 +13,20 @@ import io.onceonly.stack.PostgresService;
 final class ProcessCpu {
 
     // USER_HZ is 100 on Linux for every architecture we run on.
-    private static final double TICKS_PER_SECOND = 100.0;
+    static final double TICKS_PER_SECOND = 100.0;
 
     private ProcessCpu() {
     }
 
     /** CPU seconds used so far by {@code pid}. */
     static double seconds(long pid) throws IOException {
-        String[] f = fields(pid);
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+        return ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) / TICKS_PER_SECOND;
+    }
+
+    /** User + system ticks in the text of a {@code stat} file, a process's or a thread's. */
+    static long ticks(String stat) {
+        String[] f = fields(stat);
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     /** CPU seconds used so far by this JVM. */
@@ -63,7 +68,10 @@ final class ProcessCpu {
 
     // Fields after the command name (field 2), which may contain spaces; index 0 is field 3 (state).
     private static String[] fields(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return fields(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+    }
+
+    private static String[] fields(String stat) {
         return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 }

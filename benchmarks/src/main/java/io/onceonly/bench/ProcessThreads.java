@@ -1,0 +1,62 @@
+package io.onceonly.bench;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A reading of the CPU time of another process's threads, from {@code /proc/PID/task}: where a child
+ * JVM's CPU goes, its compilers and garbage collector included, which {@link ThreadCpu} cannot see
+ * even in this JVM. Linux keeps the first 15 characters of a thread's name; threads that end between
+ * two readings are not counted.
+ */
+final class ProcessThreads {
+
+    private final Map<Long, String> names = new HashMap<>();
+    private final Map<Long, Long> ticks = new HashMap<>();
+
+    private ProcessThreads() {
+    }
+
+    /** The threads of {@code pid} now; none when the process has ended. */
+    static ProcessThreads of(long pid) throws IOException {
+        ProcessThreads reading = new ProcessThreads();
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        if (!Files.isDirectory(tasks)) {
+            return reading;
+        }
+        try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+            for (Path thread : threads) {
+                try {
+                    String stat = Files.readString(thread.resolve("stat"));
+                    long tid = Long.parseLong(thread.getFileName().toString());
+                    reading.names.put(tid, stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+                    reading.ticks.put(tid, ProcessCpu.ticks(stat));
+                } catch (NoSuchFileException ended) {
+                    // The thread ended between listing and reading.
+                }
+            }
+        } catch (NoSuchFileException ended) {
+            // The process ended while its threads were listed.
+        }
+        return reading;
+    }
+
+    /**
+     * The {@code top} thread groups by CPU seconds between {@code earlier} and this reading; a group
+     * is a name without its numbers ({@link ThreadCpu#group}), so a JVM's GC threads are one.
+     */
+    Map<String, Double> topSince(ProcessThreads earlier, int top) {
+        Map<String, Long> groups = new HashMap<>();
+        ticks.forEach((tid, now) -> groups.merge(ThreadCpu.group(names.get(tid)), now - earlier.ticks.getOrDefault(tid, 0L), Long::sum));
+        Map<String, Double> result = new LinkedHashMap<>();
+        groups.entrySet().stream().filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+                .forEach(e -> result.put(e.getKey(), e.getValue() / ProcessCpu.TICKS_PER_SECOND));
+        return result;
+    }
+}
