@@ -188,7 +188,7 @@ public final class BenchMain {
             }
 
             if (figures.contains("end-to-end")) {
-                EndToEnd e2e = new EndToEnd(stack, results, out);
+                EndToEnd e2e = new EndToEnd(stack, results, out, quick ? 1 : EndToEnd.WARM_ROUNDS);
                 endToEnd = quick ? e2e.run("default", Map.of(), new int[] {1_000, 2_000}, 3, false)
                         : e2e.run("default", Map.of(), new int[] {1_000, 2_000, 5_000, 10_000, 20_000}, 10, true);
                 if (!quick) {

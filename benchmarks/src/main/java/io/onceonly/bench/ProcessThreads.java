@@ -47,6 +47,18 @@ final class ProcessThreads {
         return reading;
     }
 
+    /** CPU seconds between {@code earlier} and this reading of the JVM's JIT compiler threads (C1 and C2). */
+    double compilersSince(ProcessThreads earlier) {
+        long sum = 0;
+        for (Map.Entry<Long, Long> now : ticks.entrySet()) {
+            String name = names.get(now.getKey());
+            if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                sum += now.getValue() - earlier.ticks.getOrDefault(now.getKey(), 0L);
+            }
+        }
+        return sum / ProcessCpu.TICKS_PER_SECOND;
+    }
+
     /**
      * The {@code top} thread groups by CPU seconds between {@code earlier} and this reading; a group
      * is a name without its numbers ({@link ThreadCpu#group}), so a JVM's GC threads are one.

@@ -127,7 +127,8 @@ final class Variants {
                 if (figures.contains("end-to-end")) {
                     Results results = new Results();
                     // Fresh child JVMs compile through their first seconds: 1,000 events/s first, only 2,000 kept.
-                    new EndToEnd(stack, results, out).run(slot.replace('_', '-'), v.connector(), v.dedup(), new int[] {1_000, 2_000}, seconds,
+                    new EndToEnd(stack, results, out, quick ? 1 : EndToEnd.WARM_ROUNDS)
+                            .run(slot.replace('_', '-'), v.connector(), v.dedup(), new int[] {1_000, 2_000}, seconds,
                             false);
                     ReplicationSlot.drop(stack.postgres().dataSource(), "e2e_" + slot, Duration.ofSeconds(30));
                     Results kept = new Results();
