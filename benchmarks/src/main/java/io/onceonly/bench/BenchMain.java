@@ -199,7 +199,7 @@ public final class BenchMain {
             }
 
             if (figures.contains("idle")) {
-                IdleCost idle = new IdleCost(stack, results, out);
+                IdleCost idle = new IdleCost(stack, results, out, quick ? 1 : IdleCost.ROUNDS);
                 idle.run("idle_default", Map.of(), true, quick ? 5 : 10, quick ? 5 : 30);
                 if (!quick) {
                     idle.run("idle_poll20", Map.of("poll.interval.ms", "20"), false, 5, 15);

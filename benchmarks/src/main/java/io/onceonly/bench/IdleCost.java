@@ -23,17 +23,20 @@ final class IdleCost {
     private static final Logger LOG = LoggerFactory.getLogger(IdleCost.class);
 
     private static final int ROUND_SECONDS = 5;
-    private static final int ROUNDS = 12;
+    static final int ROUNDS = 12;
     private static final double COMPILED_PERCENT = 0.5;
 
     private final ServerStack stack;
     private final Results results;
     private final Path logs;
+    private final int compileRounds;
 
-    IdleCost(ServerStack stack, Results results, Path logs) {
+    /** @param compileRounds at most this many rounds of waiting for quiet compilers ({@link #ROUNDS} for a figure, 1 for a quick check) */
+    IdleCost(ServerStack stack, Results results, Path logs, int compileRounds) {
         this.stack = stack;
         this.results = results;
         this.logs = logs;
+        this.compileRounds = compileRounds;
     }
 
     /** The connector with {@code settings}, and the dedup app with its defaults when {@code withDedup}. */
@@ -88,13 +91,13 @@ final class IdleCost {
     }
 
     /**
-     * Waits, in rounds of {@value #ROUND_SECONDS} s and at most {@value #ROUNDS}, until no app's JIT
+     * Waits, in rounds of {@value #ROUND_SECONDS} s and at most {@code compileRounds}, until no app's JIT
      * compilers used more than {@value #COMPILED_PERCENT}% of a core in a round: a fresh JVM compiles its
      * start-up for a while (2.2% of a core in the connector's first 30 s idle, 2026-12-01), which a
      * deployed app that has been idle for a while does not pay.
      */
     private void awaitCompiled(Map<String, ChildJvm> apps) throws Exception {
-        for (int round = 1; round <= ROUNDS; round++) {
+        for (int round = 1; round <= compileRounds; round++) {
             Map<String, ProcessThreads> before = new LinkedHashMap<>();
             for (Map.Entry<String, ChildJvm> app : apps.entrySet()) {
                 before.put(app.getKey(), ProcessThreads.of(app.getValue().pid()));

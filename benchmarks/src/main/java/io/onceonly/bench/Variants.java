@@ -114,7 +114,7 @@ final class Variants {
                 }
                 if (figures.contains("idle")) {
                     Results results = new Results();
-                    new IdleCost(stack, results, out).run(slot + "_i", v.connector(), false, 5, quick ? 5 : 15);
+                    new IdleCost(stack, results, out, quick ? 1 : IdleCost.ROUNDS).run(slot + "_i", v.connector(), false, 5, quick ? 5 : 15);
                     // The idle figure leaves its slot; a comparison starts many, more than max_replication_slots.
                     ReplicationSlot.drop(stack.postgres().dataSource(), slot + "_i", Duration.ofSeconds(30));
                     keep(v, results);
