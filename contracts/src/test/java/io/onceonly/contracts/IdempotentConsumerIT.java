@@ -107,12 +107,18 @@ class IdempotentConsumerIT {
             List<Future<Boolean>> results = new ArrayList<>();
             for (Connection tx : connections) {
                 results.add(pool.submit(() -> {
-                    start.await(60, TimeUnit.SECONDS);
-                    boolean won = consumer.claim(tx, "card-issuer", bizId);
-                    // Hold the transaction open a little, so that the others really wait on it.
-                    Thread.sleep(50);
-                    tx.commit();
-                    return won;
+                    try {
+                        start.await(60, TimeUnit.SECONDS);
+                        boolean won = consumer.claim(tx, "card-issuer", bizId);
+                        // Hold the transaction open a little, so that the others really wait on it.
+                        Thread.sleep(50);
+                        tx.commit();
+                        return won;
+                    } catch (Exception e) {
+                        // On its own thread, so that a failed or interrupted winner frees the row the others wait on.
+                        tx.rollback();
+                        throw e;
+                    }
                 }));
             }
             int winners = 0;
@@ -122,8 +128,22 @@ class IdempotentConsumerIT {
             assertThat(winners).isEqualTo(1);
         } finally {
             pool.shutdownNow();
+            // Back to the shared pool only once no thread of the race uses them.
+            assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).as("the race's threads ended").isTrue();
+            SQLException closing = null;
             for (Connection c : connections) {
-                c.close();
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    if (closing == null) {
+                        closing = e;
+                    } else {
+                        closing.addSuppressed(e);
+                    }
+                }
+            }
+            if (closing != null) {
+                throw closing;
             }
         }
         assertThat(claims(bizId)).isEqualTo(1);
