@@ -32,7 +32,7 @@ final class EndToEnd {
     static final int WARM_RATE = 2_000;
     static final int WARM_ROUND_SECONDS = 5;
     static final int WARM_ROUNDS = 24;
-    static final double COMPILED_PERCENT = 5;
+    static final int COMPILED_PERCENT = 5;
 
     private final ServerStack stack;
     private final Results results;
@@ -71,9 +71,9 @@ final class EndToEnd {
         List<RatePoint> points = new ArrayList<>();
         try (ScratchDirectory state = new ScratchDirectory("once-bench-e2e");
              ChildJvm connector = ChildJvm.start("connector-" + name, OutboxConnectorApp.class.getName(),
-                     List.of(Options.connectorArgs(stack, slot, connectorSettings)), Map.of(),
-                     logs.resolve("e2e-connector-" + name + ".log"));
-             ChildJvm dedup = ChildJvm.start("dedup-" + name, DedupApp.class.getName(),
+                     List.of(ProcessThreads.LASTING_COMPILER_THREADS), List.of(Options.connectorArgs(stack, slot, connectorSettings)),
+                     Map.of(), logs.resolve("e2e-connector-" + name + ".log"));
+             ChildJvm dedup = ChildJvm.start("dedup-" + name, DedupApp.class.getName(), List.of(ProcessThreads.LASTING_COMPILER_THREADS),
                      List.of(Options.dedupArgs(stack, aggregate, input, output, state.toString(), dedupSettings)), Map.of(),
                      logs.resolve("e2e-dedup-" + name + ".log"));
              ArrivalClock clock = ArrivalClock.start(stack.kafka(), output, "read_committed")) {
@@ -112,7 +112,7 @@ final class EndToEnd {
      * Offers {@value #WARM_RATE} events/s in rounds of {@value #WARM_ROUND_SECONDS} s until neither child
      * JVM's JIT compilers used more than {@value #COMPILED_PERCENT}% of a core in a round, at most
      * {@code warmRounds} rounds. Fresh JVMs compile for a minute or more: with a 3 s warm-up their
-     * compiler threads took 31-44% of a core each at 1,000-2,000 events/s (2026-12-01), as much as the
+     * compiler threads took 30-44% of a core each at 1,000-2,000 events/s (2026-12-01), as much as the
      * pipeline itself on two cores, and the figure measured the start-up, not the deployed apps.
      */
     private void warmUntilCompiled(String name, String setting, String aggregate, ArrivalClock clock, Components components,
@@ -143,7 +143,7 @@ final class EndToEnd {
                 + WARM_ROUND_SECONDS + " s rounds until each child JVM's JIT used <= " + COMPILED_PERCENT + "% of a core in a round"));
         compilers.forEach((part, percent) -> results.add(new Row("end to end", label, "cpu % JIT " + part, percent,
                 "its compiler threads in the last warm-up round" + (percent > COMPILED_PERCENT ? ": still compiling after "
-                        + warmRounds + " rounds" : ""))));
+                        + warmRounds + (warmRounds == 1 ? " round" : " rounds") : ""))));
     }
 
     private RatePoint measure(String aggregate, int rate, int seconds, String setting, ArrivalClock clock, Components components)

@@ -1,6 +1,7 @@
 package io.onceonly.bench;
 
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,6 +24,13 @@ final class ProcessThreads {
     private ProcessThreads() {
     }
 
+    /**
+     * The JVM option that keeps a JVM's compiler threads alive once started: Java 17 starts and ends
+     * them as the compile queue grows and shrinks, and a thread that ended between two readings would
+     * take its CPU with it, so that a round of compiling read as quieter than it was.
+     */
+    static final String LASTING_COMPILER_THREADS = "-XX:-UseDynamicNumberOfCompilerThreads";
+
     /** The threads of {@code pid} now; none when the process has ended. */
     static ProcessThreads of(long pid) throws IOException {
         ProcessThreads reading = new ProcessThreads();
@@ -32,19 +40,26 @@ final class ProcessThreads {
         }
         try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
             for (Path thread : threads) {
+                String stat;
                 try {
-                    String stat = Files.readString(thread.resolve("stat"));
-                    long tid = Long.parseLong(thread.getFileName().toString());
-                    reading.names.put(tid, stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
-                    reading.ticks.put(tid, ProcessCpu.ticks(stat));
-                } catch (NoSuchFileException ended) {
-                    // The thread ended between listing and reading.
+                    stat = Files.readString(thread.resolve("stat"));
+                } catch (IOException ended) {
+                    // The thread ended between listing and reading (no such file, or no such process).
+                    continue;
                 }
+                long tid = Long.parseLong(thread.getFileName().toString());
+                reading.names.put(tid, stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+                reading.ticks.put(tid, ProcessCpu.ticks(stat));
             }
-        } catch (NoSuchFileException ended) {
-            // The process ended while its threads were listed.
+        } catch (NoSuchFileException | DirectoryIteratorException ended) {
+            // The process ended while its threads were listed: what was read so far stands.
         }
         return reading;
+    }
+
+    /** How many threads the reading holds; none for a process that had ended. */
+    int threadCount() {
+        return ticks.size();
     }
 
     /** CPU seconds between {@code earlier} and this reading of the JVM's JIT compiler threads (C1 and C2). */
@@ -53,7 +68,7 @@ final class ProcessThreads {
         for (Map.Entry<Long, Long> now : ticks.entrySet()) {
             String name = names.get(now.getKey());
             if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                sum += now.getValue() - earlier.ticks.getOrDefault(now.getKey(), 0L);
+                sum += since(earlier, now.getKey());
             }
         }
         return sum / ProcessCpu.TICKS_PER_SECOND;
@@ -65,10 +80,23 @@ final class ProcessThreads {
      */
     Map<String, Double> topSince(ProcessThreads earlier, int top) {
         Map<String, Long> groups = new HashMap<>();
-        ticks.forEach((tid, now) -> groups.merge(ThreadCpu.group(names.get(tid)), now - earlier.ticks.getOrDefault(tid, 0L), Long::sum));
+        ticks.keySet().forEach(tid -> groups.merge(ThreadCpu.group(names.get(tid)), since(earlier, tid), Long::sum));
         Map<String, Double> result = new LinkedHashMap<>();
         groups.entrySet().stream().filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
                 .forEach(e -> result.put(e.getKey(), e.getValue() / ProcessCpu.TICKS_PER_SECOND));
         return result;
+    }
+
+    /**
+     * Ticks of thread {@code tid} since {@code earlier}; all of them when it is new, also when the
+     * kernel gave a new thread the id of one that ended (another name, or fewer ticks than before).
+     */
+    private long since(ProcessThreads earlier, long tid) {
+        long now = ticks.get(tid);
+        Long before = earlier.ticks.get(tid);
+        if (before == null || before > now || !names.get(tid).equals(earlier.names.get(tid))) {
+            return now;
+        }
+        return now - before;
     }
 }
