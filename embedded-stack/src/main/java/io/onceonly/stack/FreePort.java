@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -19,9 +22,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * port, and while it is down a port from the kernel's ephemeral range can be given to any outgoing
  * connection or to another JVM's server (with {@code mvn -T 2} two modules' tests run at once).
  * Ports below that range ({@code /proc/sys/net/ipv4/ip_local_port_range}) are never handed out by the
- * kernel, and a file per port under {@code java.io.tmpdir/once-ports}, naming the JVM that holds it,
- * keeps two JVMs from choosing the same one. A reservation lasts as long as its JVM; one whose JVM has
- * ended is taken over. Where the range cannot be read (not Linux), the kernel chooses, as before.
+ * kernel, and a lock on a file per port under {@code java.io.tmpdir/once-ports}, held for the JVM's
+ * life, keeps two JVMs from choosing the same one; the operating system releases it when the JVM
+ * ends, however it ends. Where the range cannot be read (not Linux), the kernel chooses, as before.
  */
 public final class FreePort {
 
@@ -29,6 +32,8 @@ public final class FreePort {
     static final int LOWEST = 20_000;
     private static final int ATTEMPTS = 500;
     private static final Path RESERVATIONS = Path.of(System.getProperty("java.io.tmpdir"), "once-ports");
+    /** The locks of the ports this JVM holds, kept open so that the locks last as long as the JVM. */
+    private static final Map<Integer, FileLock> HELD = new ConcurrentHashMap<>();
 
     private FreePort() {
     }
@@ -49,52 +54,48 @@ public final class FreePort {
         return kernelChosen();
     }
 
-    /** Whether {@code port} is reserved for this JVM, now or before. */
+    /** Whether this JVM holds {@code port}. */
     static boolean reservedHere(int port) {
-        try {
-            return owner(RESERVATIONS.resolve(Integer.toString(port))) == ProcessHandle.current().pid();
-        } catch (IOException e) {
-            return false;
-        }
+        return HELD.containsKey(port);
     }
 
     static Path reservations() {
         return RESERVATIONS;
     }
 
-    /** Reserves {@code port} for this JVM unless a live JVM (this one included) holds it already. */
+    /** Reserves {@code port} for this JVM unless a JVM (this one included) holds it already. */
     static synchronized boolean reserve(int port) {
-        Path file = RESERVATIONS.resolve(Integer.toString(port));
-        byte[] self = Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII);
+        if (HELD.containsKey(port)) {
+            return false;
+        }
+        FileChannel channel = null;
         try {
             Files.createDirectories(RESERVATIONS);
-            try {
-                Files.write(file, self, StandardOpenOption.CREATE_NEW);
-            } catch (FileAlreadyExistsException taken) {
-                long owner = owner(file);
-                if (owner == ProcessHandle.current().pid() || ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
-                    return false;
-                }
-                // Its JVM has ended (or the file is unreadable): take it over. Two JVMs racing for the same stale
-                // file both write; the one whose pid the file holds afterwards has it.
-                Files.write(file, self);
-                if (owner(file) != ProcessHandle.current().pid()) {
-                    return false;
-                }
+            channel = FileChannel.open(RESERVATIONS.resolve(port + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                return false;
             }
-            file.toFile().deleteOnExit();
+            HELD.put(port, lock);
             return true;
+        } catch (OverlappingFileLockException heldHere) {
+            close(channel);
+            return false;
         } catch (IOException e) {
+            close(channel);
             // No shared directory to reserve in: the bind test alone decides.
             return true;
         }
     }
 
-    private static long owner(Path file) throws IOException {
-        try {
-            return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).trim());
-        } catch (NumberFormatException unreadable) {
-            return -1;
+    private static void close(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // Nothing was reserved with it.
+            }
         }
     }
 

@@ -2,6 +2,8 @@ package io.onceonly.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FreePortTest {
 
@@ -25,6 +28,7 @@ class FreePortTest {
             if (below - FreePort.LOWEST >= 1_000) {
                 assertThat(port).isBetween(FreePort.LOWEST, below - 1);
                 assertThat(FreePort.reservedHere(port)).isTrue();
+                assertThat(FreePort.reserve(port)).as("held here already").isFalse();
             }
             try (ServerSocket server = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
                 assertThat(server.getLocalPort()).isEqualTo(port);
@@ -33,35 +37,38 @@ class FreePortTest {
     }
 
     @Test
-    void aPortHeldByALiveProcessIsNotReservedAgainAndOneOfAnEndedProcessIsTakenOver() throws Exception {
-        Process live = new ProcessBuilder("sleep", "60").start();
-        Process ended = new ProcessBuilder("true").start();
-        assertThat(ended.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    void aPortAnotherJvmHoldsIsRefusedUntilThatJvmEnds(@TempDir Path dir) throws Exception {
+        int port = unheldPort();
+        Path lockFile = FreePort.reservations().resolve(port + ".lock");
+        // Another JVM takes the port's lock the way FreePort does, says so, and keeps it until killed.
+        Path holder = dir.resolve("Hold.java");
+        Files.writeString(holder, "public class Hold { public static void main(String[] a) throws Exception {"
+                + " var ch = java.nio.channels.FileChannel.open(java.nio.file.Path.of(a[0]), java.nio.file.StandardOpenOption.CREATE,"
+                + " java.nio.file.StandardOpenOption.WRITE); if (ch.tryLock() == null) System.exit(3); System.out.println(\"held\");"
+                + " Thread.sleep(120_000); } }", StandardCharsets.US_ASCII);
         Files.createDirectories(FreePort.reservations());
-        int heldByLive = unreservedPort();
-        Path liveFile = FreePort.reservations().resolve(Integer.toString(heldByLive));
-        Files.writeString(liveFile, Long.toString(live.pid()), StandardCharsets.US_ASCII);
-        int heldByEnded = unreservedPort();
-        Path endedFile = FreePort.reservations().resolve(Integer.toString(heldByEnded));
-        Files.writeString(endedFile, Long.toString(ended.pid()), StandardCharsets.US_ASCII);
+        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), holder.toString(),
+                lockFile.toString()).redirectErrorStream(true).start();
         try {
-            assertThat(FreePort.reserve(heldByLive)).isFalse();
-            assertThat(Files.readString(liveFile).trim()).isEqualTo(Long.toString(live.pid()));
+            BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.US_ASCII));
+            assertThat(out.readLine()).isEqualTo("held");
 
-            assertThat(FreePort.reserve(heldByEnded)).isTrue();
-            assertThat(FreePort.reservedHere(heldByEnded)).isTrue();
-            // Ours now: not handed out a second time.
-            assertThat(FreePort.reserve(heldByEnded)).isFalse();
+            assertThat(FreePort.reserve(port)).isFalse();
+            assertThat(FreePort.reservedHere(port)).isFalse();
+
+            other.destroyForcibly();
+            assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(FreePort.reserve(port)).as("released when its JVM was killed").isTrue();
+            assertThat(FreePort.reservedHere(port)).isTrue();
         } finally {
-            live.destroy();
-            Files.deleteIfExists(liveFile);
+            other.destroyForcibly();
         }
     }
 
-    /** A port below the ephemeral range that no reservation file names. */
-    private static int unreservedPort() {
+    /** A port below the ephemeral range that this JVM does not hold. */
+    private static int unheldPort() {
         for (int port = FreePort.LOWEST + 7_000; ; port++) {
-            if (!Files.exists(FreePort.reservations().resolve(Integer.toString(port)))) {
+            if (!FreePort.reservedHere(port)) {
                 return port;
             }
         }
