@@ -54,13 +54,6 @@ final class Components {
             return percent;
         }
 
-        /** The JIT compilers' CPU of each child JVM between {@code earlier} and this reading, in % of one core. */
-        Map<String, Double> compilersSince(Reading earlier, double window) {
-            Map<String, Double> percent = new LinkedHashMap<>();
-            children.forEach((part, now) -> percent.put(part, 100 * now.compilersSince(earlier.children.get(part)) / window));
-            return percent;
-        }
-
         /**
          * The busiest {@code top} thread groups of a child JVM ({@code connector} or {@code dedup})
          * between {@code earlier} and this reading, in % of one core over {@code window} seconds.

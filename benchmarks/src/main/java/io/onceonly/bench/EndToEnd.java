@@ -87,7 +87,7 @@ final class EndToEnd {
                 throw new IllegalStateException("the pipeline delivered " + warm.count() + " of " + warmup.committedAtNanos().size()
                         + " warm-up events in 120 s; see " + connector.log() + " and " + dedup.log());
             }
-            warmUntilCompiled(name, setting, aggregate, clock, components, connector, dedup);
+            warmUntilCompiled(name, setting, aggregate, clock, connector, dedup);
             List<Integer> offered = new ArrayList<>();
             for (int rate : rates) {
                 offered.add(rate);
@@ -115,15 +115,12 @@ final class EndToEnd {
      * compiler threads took 30-44% of a core each at 1,000-2,000 events/s (2026-12-01), as much as the
      * pipeline itself on two cores, and the figure measured the start-up, not the deployed apps.
      */
-    private void warmUntilCompiled(String name, String setting, String aggregate, ArrivalClock clock, Components components,
-                                   ChildJvm connector, ChildJvm dedup) throws Exception {
-        long started = System.nanoTime();
-        Map<String, Double> compilers = Map.of();
-        int round = 0;
-        while (round < warmRounds) {
-            round++;
-            Components.Reading before = components.read();
-            long roundStart = System.nanoTime();
+    private void warmUntilCompiled(String name, String setting, String aggregate, ArrivalClock clock, ChildJvm connector, ChildJvm dedup)
+            throws Exception {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        pids.put("connector", connector.pid());
+        pids.put("dedup", dedup.pid());
+        CompilerQuiet.Outcome warm = CompilerQuiet.await(pids, COMPILED_PERCENT, warmRounds, round -> {
             OpenLoopWriter writer = new OpenLoopWriter(stack.postgres().dataSource());
             writer.run(aggregate, WARM_RATE, WARM_ROUND_SECONDS, PER_TRANSACTION, WRITER_THREADS);
             Latencies delivered = clock.awaitAll(writer.committedAtNanos(), Duration.ofSeconds(60));
@@ -131,19 +128,14 @@ final class EndToEnd {
                 throw new IllegalStateException("warm-up round " + round + ": the pipeline delivered " + delivered.count() + " of "
                         + writer.committedAtNanos().size() + " events in 60 s; see " + connector.log() + " and " + dedup.log());
             }
-            compilers = components.read().compilersSince(before, (System.nanoTime() - roundStart) / 1e9);
-            LOG.info("end to end {}: warm-up round {} at {} ev/s, JIT compilers {} % of a core, p99 {} ms", name, round, WARM_RATE,
-                    compilers, delivered.percentileMillis(99));
-            if (compilers.values().stream().allMatch(p -> p <= COMPILED_PERCENT)) {
-                break;
-            }
-        }
+        }, (round, compilers) -> LOG.info("end to end {}: warm-up round {} at {} ev/s, JIT compilers {} % of a core", name, round,
+                WARM_RATE, compilers));
         String label = "warm-up, " + setting;
-        results.add(new Row("end to end", label, "warm-up s", (System.nanoTime() - started) / 1e9, WARM_RATE + " ev/s in "
+        results.add(new Row("end to end", label, "warm-up s", warm.seconds(), WARM_RATE + " ev/s in "
                 + WARM_ROUND_SECONDS + " s rounds until each child JVM's JIT used <= " + COMPILED_PERCENT + "% of a core in a round"));
-        compilers.forEach((part, percent) -> results.add(new Row("end to end", label, "cpu % JIT " + part, percent,
+        warm.compilers().forEach((part, percent) -> results.add(new Row("end to end", label, "cpu % JIT " + part, percent,
                 "its compiler threads in the last warm-up round" + (percent > COMPILED_PERCENT ? ": still compiling after "
-                        + warmRounds + (warmRounds == 1 ? " round" : " rounds") : ""))));
+                        + warm.rounds() + (warm.rounds() == 1 ? " round" : " rounds") : ""))));
     }
 
     private RatePoint measure(String aggregate, int rate, int seconds, String setting, ArrivalClock clock, Components components)

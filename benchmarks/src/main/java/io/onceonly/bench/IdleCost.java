@@ -99,27 +99,12 @@ final class IdleCost {
      * deployed app that has been idle for a while does not pay.
      */
     private void awaitCompiled(Map<String, ChildJvm> apps) throws Exception {
-        Map<String, Double> compilers = new LinkedHashMap<>();
-        int round = 0;
-        boolean compiled = false;
-        while (!compiled && round < compileRounds) {
-            round++;
-            Map<String, ProcessThreads> before = new LinkedHashMap<>();
-            for (Map.Entry<String, ChildJvm> app : apps.entrySet()) {
-                before.put(app.getKey(), ProcessThreads.of(app.getValue().pid()));
-            }
-            Thread.sleep(ROUND_SECONDS * 1000L);
-            compiled = true;
-            for (Map.Entry<String, ChildJvm> app : apps.entrySet()) {
-                double percent = 100 * ProcessThreads.of(app.getValue().pid()).compilersSince(before.get(app.getKey())) / ROUND_SECONDS;
-                compilers.put(app.getKey(), percent);
-                compiled &= percent <= COMPILED_PERCENT;
-                LOG.info("idle {}: JIT compilers {}% of a core in round {}", app.getKey(), String.format("%.2f", percent), round);
-            }
-        }
-        int rounds = round;
-        compilers.forEach((app, percent) -> results.add(new Row("idle cost", app, "cpu % JIT before", percent,
-                "its compiler threads in the last round of waiting (" + rounds + " of at most " + compileRounds + ")"
+        Map<String, Long> pids = new LinkedHashMap<>();
+        apps.forEach((app, jvm) -> pids.put(app, jvm.pid()));
+        CompilerQuiet.Outcome quiet = CompilerQuiet.await(pids, COMPILED_PERCENT, compileRounds, round -> Thread.sleep(ROUND_SECONDS * 1000L),
+                (round, compilers) -> LOG.info("idle: JIT compilers {} % of a core in round {}", compilers, round));
+        quiet.compilers().forEach((app, percent) -> results.add(new Row("idle cost", app, "cpu % JIT before", percent,
+                "its compiler threads in the last round of waiting (" + quiet.rounds() + " of at most " + compileRounds + ")"
                         + (percent > COMPILED_PERCENT ? ": still compiling, so the figure includes some" : ""))));
     }
 }

@@ -20,7 +20,7 @@ final class ProcessCpu {
 
     /** CPU seconds used so far by {@code pid}. */
     static double seconds(long pid) throws IOException {
-        return ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) / TICKS_PER_SECOND;
+        return ticks(stat(pid)) / TICKS_PER_SECOND;
     }
 
     /** User + system ticks in the text of a {@code stat} file, a process's or a thread's. */
@@ -68,7 +68,11 @@ final class ProcessCpu {
 
     // Fields after the command name (field 2), which may contain spaces; index 0 is field 3 (state).
     private static String[] fields(long pid) throws IOException {
-        return fields(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+        return fields(stat(pid));
+    }
+
+    private static String stat(long pid) throws IOException {
+        return Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
     }
 
     private static String[] fields(String stat) {

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -81,10 +80,7 @@ final class ProcessThreads {
     Map<String, Double> topSince(ProcessThreads earlier, int top) {
         Map<String, Long> groups = new HashMap<>();
         ticks.keySet().forEach(tid -> groups.merge(ThreadCpu.group(names.get(tid)), since(earlier, tid), Long::sum));
-        Map<String, Double> result = new LinkedHashMap<>();
-        groups.entrySet().stream().filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
-                .forEach(e -> result.put(e.getKey(), e.getValue() / ProcessCpu.TICKS_PER_SECOND));
-        return result;
+        return ThreadCpu.busiest(groups, top, ProcessCpu.TICKS_PER_SECOND);
     }
 
     /**

@@ -52,9 +52,14 @@ final class ThreadCpu {
     Map<String, Double> topSince(ThreadCpu earlier, int top) {
         Map<String, Long> groups = new HashMap<>();
         nanos.forEach((id, cpu) -> groups.merge(group(names.get(id)), cpu - earlier.nanos.getOrDefault(id, 0L), Long::sum));
+        return busiest(groups, top, 1e9);
+    }
+
+    /** The {@code top} groups of {@code amounts} by amount, largest first, in seconds ({@code perSecond} units make one). */
+    static Map<String, Double> busiest(Map<String, Long> amounts, int top, double perSecond) {
         Map<String, Double> result = new LinkedHashMap<>();
-        groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
-                .forEach(e -> result.put(e.getKey(), e.getValue() / 1e9));
+        amounts.entrySet().stream().filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+                .forEach(e -> result.put(e.getKey(), e.getValue() / perSecond));
         return result;
     }
 
