@@ -111,7 +111,7 @@ public final class BenchMain {
     }
 
     /** Every figure, in the order they run; {@code --figures=} names some of them. */
-    static final List<String> FIGURES = List.of("outbox-write", "relay-drain", "dedup", "relay-latency", "end-to-end", "idle");
+    static final List<String> FIGURES = List.of("outbox-write", "relay-drain", "dedup", "dedup-store", "relay-latency", "end-to-end", "idle");
 
     /**
      * Runs every figure, briefly when {@code quick}, and writes the result files to {@code out}.
@@ -172,6 +172,10 @@ public final class BenchMain {
             if (figures.contains("dedup")) {
                 new DedupThroughput(stack, results).run(quick ? 50_000 : 500_000, 0.10);
                 started = stage("dedup", started);
+            }
+            if (figures.contains("dedup-store")) {
+                new StoreLookup(results).run(quick ? 20_000 : 200_000, quick ? 2 : 6, quick ? 1 : 2);
+                started = stage("dedup store", started);
             }
 
             if (figures.contains("relay-latency")) {

@@ -22,11 +22,14 @@ class BenchQuickIT {
         Results results = BenchMain.run(true, out);
 
         Map<String, List<Row>> byFigure = results.rows().stream().collect(Collectors.groupingBy(Row::figure));
-        assertThat(byFigure).containsKeys("outbox write", "relay backlog", "dedup", "relay latency", "end to end", "idle cost");
+        assertThat(byFigure).containsKeys("outbox write", "relay backlog", "dedup", "dedup store", "relay latency", "end to end", "idle cost");
         assertThat(results.rows()).allSatisfy(row -> assertThat(row.value()).as(row.toString()).isFinite());
         assertThat(metrics(byFigure, "outbox write")).contains("events/s", "limit events/s", "ratio %");
         assertThat(metrics(byFigure, "relay backlog")).contains("events/s", "limit events/s", "ratio %");
         assertThat(metrics(byFigure, "dedup")).contains("records/s", "limit records/s", "ratio %");
+        assertThat(byFigure.get("dedup store")).extracting(Row::setting).anyMatch(s -> s.startsWith("point reads (dedup app)"))
+                .anyMatch(s -> s.startsWith("range read (first layout)"));
+        assertThat(metrics(byFigure, "dedup store")).contains("us/lookup, not held", "us/lookup, held");
         assertThat(metrics(byFigure, "end to end")).contains("p50 ms", "p99 ms", "max ms", "events/s", "cpu % connector", "cpu % dedup",
                 "cpu % postgres", "cpu % broker", "cpu µs/event connector", "cpu µs/event dedup");
         assertThat(byFigure.get("idle cost")).extracting(Row::setting).contains("dedup app, defaults", "connector + dedup app");
