@@ -165,8 +165,7 @@ public final class DedupService implements AutoCloseable {
     private double storeEntries() {
         double sum = 0;
         for (Map.Entry<org.apache.kafka.common.MetricName, ? extends Metric> m : streams.metrics().entrySet()) {
-            if (m.getKey().name().equals("estimate-num-keys") && (m.getKey().tags().containsValue(DedupTopology.STORE)
-                    || m.getKey().tags().containsValue(DedupTopology.LEGACY_STORE))
+            if (m.getKey().name().equals("estimate-num-keys") && m.getKey().tags().containsValue(DedupTopology.STORE)
                     && m.getValue().metricValue() instanceof Number n) {
                 sum += n.doubleValue();
             }

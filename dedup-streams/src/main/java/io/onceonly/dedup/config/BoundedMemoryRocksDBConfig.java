@@ -44,10 +44,6 @@ public final class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
         table.setCacheIndexAndFilterBlocks(true);
         table.setCacheIndexAndFilterBlocksWithHighPriority(true);
         table.setPinTopLevelIndexAndFilter(true);
-        // Kafka Streams leaves the last level without bloom filters, which suits stores read for keys they
-        // hold; the dedup store is read mostly for biz-ids it does not hold (first occurrences), and a miss
-        // without a filter reads the last level's index and data blocks.
-        options.setOptimizeFiltersForHits(false);
         options.setWriteBufferManager(writeBuffers);
         options.setMaxWriteBufferNumber(2);
         options.setWriteBufferSize(Math.max(1L << 20, writeBufferBytes / 4));

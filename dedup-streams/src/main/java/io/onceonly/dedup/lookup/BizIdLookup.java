@@ -201,14 +201,8 @@ public final class BizIdLookup implements HttpHandler, AutoCloseable {
         if (!hostsActivePartitions()) {
             return null;
         }
-        // The store of the first layout holds what an upgraded app remembered before, until it expires.
-        FirstSeen seen = local(DedupTopology.STORE, key);
-        return seen != null ? seen : local(DedupTopology.LEGACY_STORE, key);
-    }
-
-    private FirstSeen local(String storeName, String key) {
         ReadOnlyWindowStore<String, FirstSeen> store = streams.store(
-                StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.windowStore()));
+                StoreQueryParameters.fromNameAndType(DedupTopology.STORE, QueryableStoreTypes.windowStore()));
         try (WindowStoreIterator<FirstSeen> seen = store.fetch(key, Instant.EPOCH, Instant.ofEpochMilli(Long.MAX_VALUE / 2))) {
             return seen.hasNext() ? seen.next().value : null;
         }

@@ -1,6 +1,5 @@
 package io.onceonly.dedup.topology;
 
-import java.time.Duration;
 import java.util.Optional;
 
 import org.apache.kafka.common.header.Headers;
@@ -9,6 +8,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,15 +22,16 @@ import io.onceonly.dedup.config.OutputTopics;
  * Forwards the first record of each biz-id unchanged and drops the others, auditing each drop on
  * the duplicates topic; records without a usable biz-id go to the dead-letter topic with a reason.
  *
- * <p>The biz-ids seen are in a {@link SeenStore}; a lookup spans the retention on both sides of
- * the record's time. Under exactly_once_v2 the store write commits with the forward and the input offset, so a biz-id
+ * <p>The store is a window store keyed by biz-id at the record's timestamp, so expiry drops whole
+ * segments instead of scanning; a lookup spans the retention on both sides of the record's time.
+ * Under exactly_once_v2 the store write commits with the forward and the input offset, so a biz-id
  * is "seen" only once its forward committed.
  *
  * <p>A record its destination would refuse (too large, illegal or refused topic) goes to the dead
  * letter instead and is not remembered: under exactly-once a refused send aborts the transaction
  * and stops Kafka Streams, and the restart would meet the same record. A record older than stream
- * time minus the retention is past the time its biz-id would be remembered for; it is forwarded,
- * not stored, and counted as unguarded.
+ * time minus the retention cannot be remembered (the store drops the put); it is forwarded and
+ * counted as unguarded.
  *
  * <p><b>Where records go.</b> Each record is forwarded to one named child, a sink per kind:
  * {@value DedupTopology#OUTPUT_SINK}, {@value DedupTopology#DUPLICATES_SINK} and
@@ -72,8 +74,8 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], Addresse
     private final CommitCadence cadence;
     private long lastUnguardedWarning = Long.MIN_VALUE;
     private long unguardedSinceWarning;
-    private final SeenStore seen;
     private ProcessorContext<byte[], Addressed> context;
+    private WindowStore<String, FirstSeen> store;
 
     DedupProcessor(BizIdReader reader, OutputTopics outputs, String deadLetterTopic, boolean duplicatesEnabled,
                    boolean repartitioned, long retentionMs, DedupMetrics metrics, DestinationLimits limits, DecisionTracing tracing,
@@ -88,13 +90,12 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], Addresse
         this.limits = limits;
         this.tracing = tracing;
         this.cadence = cadence;
-        this.seen = new SeenStore(Duration.ofMillis(retentionMs));
     }
 
     @Override
     public void init(ProcessorContext<byte[], Addressed> context) {
         this.context = context;
-        seen.init(context);
+        this.store = context.getStateStore(DedupTopology.STORE);
     }
 
     @Override
@@ -110,7 +111,7 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], Addresse
         long now = context.currentSystemTimeMs();
         String output = outputs.outputFor(at.topic());
         String key = StoreKey.of(output, bizId.get());
-        FirstSeen first = seen.find(key, record.timestamp());
+        FirstSeen first = find(key, record.timestamp());
         DecisionTracing.Decision decision = tracing.started(at.topic(), record.headers(), bizId.get());
         try {
             switch (decide(first, at)) {
@@ -180,8 +181,8 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], Addresse
         if (record.timestamp() < context.currentStreamTimeMs() - retentionMs) {
             unguarded(at.where(), record.timestamp());
         } else {
-            seen.remember(key, new FirstSeen(text(record.headers(), OnceHeaders.EVENT_ID), now, at.topic(), at.partition(),
-                    at.offset(), traceparent, record.timestamp()));
+            store.put(key, new FirstSeen(text(record.headers(), OnceHeaders.EVENT_ID), now, at.topic(), at.partition(), at.offset(),
+                    traceparent), record.timestamp());
         }
     }
 
@@ -209,6 +210,14 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], Addresse
                     + " oldest records you replay", unguardedSinceWarning, retentionMs, where, timestamp);
             lastUnguardedWarning = now;
             unguardedSinceWarning = 0;
+        }
+    }
+
+    private FirstSeen find(String key, long timestamp) {
+        long from = Math.max(0, timestamp - retentionMs);
+        long to = timestamp > Long.MAX_VALUE - retentionMs ? Long.MAX_VALUE : timestamp + retentionMs;
+        try (WindowStoreIterator<FirstSeen> seen = store.fetch(key, from, to)) {
+            return seen.hasNext() ? seen.next().value : null;
         }
     }
 

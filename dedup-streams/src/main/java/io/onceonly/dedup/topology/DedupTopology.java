@@ -20,7 +20,7 @@ import io.onceonly.dedup.config.DedupConfig;
 /**
  * The one topology of the dedup app:
  * <pre>
- * inputs (list or pattern) ─[repartition by biz-id, optional]─► dedup (biz-id store)        ─┬► sink "output"     (the input's output topic)
+ * inputs (list or pattern) ─[repartition by biz-id, optional]─► dedup (biz-id window store) ─┬► sink "output"     (the input's output topic)
  *                                                                                           ├► sink "duplicates" (the output's .duplicates)
  *                                                                                           └► sink "dead-letter"
  * </pre>
@@ -30,10 +30,8 @@ import io.onceonly.dedup.config.DedupConfig;
  */
 public final class DedupTopology {
 
-    /** The biz-id store ({@link SeenStore}), also queried by the lookup API. */
-    public static final String STORE = "biz-id-store-v2";
-    /** The biz-id store of the first layout: read until what an upgraded app finds in it expired. */
-    public static final String LEGACY_STORE = "biz-id-store";
+    /** The biz-id store, also queried by the lookup API. */
+    public static final String STORE = "biz-id-store";
 
     /** The sink of first occurrences: each to its input's output topic. */
     static final String OUTPUT_SINK = "output";
@@ -58,8 +56,7 @@ public final class DedupTopology {
     /** The topology, its decisions traced by {@code tracing} ({@link OpenTelemetryDecisionTracing} or {@link DecisionTracing#NONE}). */
     public static Topology build(DedupConfig config, DedupMetrics metrics, DestinationLimits limits, DecisionTracing tracing) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(store(STORE, SeenStore.storeRetention(config.retention())));
-        builder.addStateStore(store(LEGACY_STORE, config.retention()));
+        builder.addStateStore(store(config.retention()));
         Consumed<byte[], byte[]> consumed = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("input");
         KStream<byte[], byte[]> input = config.inputPattern().isPresent()
                 ? builder.stream(config.inputPattern().get(), consumed)
@@ -74,7 +71,7 @@ public final class DedupTopology {
         }
         KStream<byte[], Addressed> decided = input.process(() -> new DedupProcessor(reader, config.outputs(), config.deadLetterTopic(),
                 config.duplicatesEnabled(), config.repartition(), config.retention().toMillis(), metrics, limits, tracing, cadence), Named.as("dedup"),
-                STORE, LEGACY_STORE);
+                STORE);
         decided.to(Addressed.TOPIC, sink(OUTPUT_SINK));
         decided.to(Addressed.TOPIC, sink(DUPLICATES_SINK));
         decided.to(config.deadLetterTopic(), sink(DEAD_LETTER_SINK));
@@ -86,9 +83,9 @@ public final class DedupTopology {
         return Produced.with(Serdes.ByteArray(), Addressed.serde()).withName(name);
     }
 
-    private static StoreBuilder<WindowStore<String, FirstSeen>> store(String name, Duration retention) {
+    private static StoreBuilder<WindowStore<String, FirstSeen>> store(Duration retention) {
         // Window size 1 ms: each biz-id is one point in time; retention bounds how long it is remembered.
-        return Stores.windowStoreBuilder(Stores.persistentWindowStore(name, retention, Duration.ofMillis(1), false),
+        return Stores.windowStoreBuilder(Stores.persistentWindowStore(STORE, retention, Duration.ofMillis(1), false),
                 Serdes.String(), new JsonSerde<>(FirstSeen.class));
     }
 }

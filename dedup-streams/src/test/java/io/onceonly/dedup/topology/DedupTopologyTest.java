@@ -19,9 +19,6 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -284,7 +281,7 @@ class DedupTopologyTest {
     void theDedupStepForwardsToOneSinkPerKind() {
         start();
         assertThat(topology.describe().toString())
-                .contains("Processor: dedup (stores: [" + DedupTopology.LEGACY_STORE + ", " + DedupTopology.STORE + "])\n      --> dead-letter, duplicates, output")
+                .contains("Processor: dedup (stores: [" + DedupTopology.STORE + "])\n      --> dead-letter, duplicates, output")
                 .contains("Sink: output (extractor class:").contains("Sink: duplicates (extractor class:")
                 .contains("Sink: dead-letter (topic: dedup.dead-letter)");
     }
@@ -308,71 +305,5 @@ class DedupTopologyTest {
             driver.close();
         }
         driver = null;
-    }
-
-    @Test
-    void copiesUpToTheRetentionEarlierOrLaterAreDroppedAcrossTheStoresTimeBuckets() {
-        start();
-        SeenStore layout = new SeenStore(RETENTION);
-        long bucket = SeenStore.bucketMs(RETENTION);
-        // The first occurrence in the last millisecond of a bucket, its copies in other buckets on both sides.
-        Instant first = Instant.ofEpochMilli(layout.bucketOf(T0.toEpochMilli()) + bucket - 1);
-        payments.pipeInput(event("user-1", "pay-1", first));
-        payments.pipeInput(event("user-1", "pay-1", first.plusMillis(1)));
-        payments.pipeInput(event("user-1", "pay-1", first.minus(RETENTION)));
-        payments.pipeInput(event("user-1", "pay-1", first.plus(RETENTION)));
-
-        assertThat(cards.readRecordsToList()).hasSize(1);
-        assertThat(duplicates.readRecordsToList()).hasSize(3);
-    }
-
-    @Test
-    void aBucketAtTheEdgeOfTheSpanDoesNotMakeAnOlderFirstOccurrenceACopy() {
-        start();
-        // The first occurrence at the start of a bucket: the copy's span starts 1 ms later, in the same bucket.
-        Instant first = Instant.ofEpochMilli(new SeenStore(RETENTION).bucketOf(T0.toEpochMilli()));
-        payments.pipeInput(event("user-1", "pay-1", first));
-        payments.pipeInput(event("user-1", "pay-1", first.plus(RETENTION).plusMillis(1)));
-        payments.pipeInput(event("user-1", "pay-1", first.plus(RETENTION).plusMillis(2)));
-
-        assertThat(cards.readRecordsToList()).hasSize(2);
-        assertThat(duplicates.readRecordsToList()).hasSize(1);
-    }
-
-    @Test
-    void afterAnUpgradeTheBizIdsOfTheFirstLayoutAreStillCopiesUntilTheyExpire() {
-        start();
-        WindowStore<String, FirstSeen> legacy = driver.getWindowStore(DedupTopology.LEGACY_STORE);
-        // As the first layout stored it: at the record's own time, without the record time in the value.
-        legacy.put(StoreKey.of("card.issue-requests", "pay-old"),
-                new FirstSeen("event-before-upgrade", T0.toEpochMilli(), "outbox.payment", 0, 7), T0.toEpochMilli());
-
-        payments.pipeInput(event("user-1", "pay-old", T0.plusSeconds(3600)));
-        payments.pipeInput(event("user-1", "pay-new", T0.plusSeconds(3601)));
-        payments.pipeInput(event("user-1", "pay-new", T0.plusSeconds(3602)));
-
-        assertThat(cards.readRecordsToList()).extracting(r -> OnceHeaders.lastText(r.headers(), OnceHeaders.BIZ_ID).orElseThrow())
-                .containsExactly("pay-new");
-        assertThat(duplicates.readRecordsToList()).extracting(r -> OnceHeaders.lastText(r.headers(), OnceHeaders.FIRST_EVENT_ID)
-                .orElse(null)).hasSize(2).first().isEqualTo("event-before-upgrade");
-        assertThat(entries(legacy)).isEqualTo(1);
-
-        // Record time moves past the retention: the minute's expiry empties the old store.
-        payments.pipeInput(event("user-1", "pay-later", T0.plus(RETENTION.multipliedBy(3))));
-        assertThat(entries(legacy)).as("only the expiry's put moves the old store's time").isEqualTo(1);
-        driver.advanceWallClockTime(Duration.ofMinutes(1));
-        assertThat(entries(legacy)).isZero();
-        assertThat(entries(driver.<String, FirstSeen>getWindowStore(DedupTopology.STORE))).as("pay-new expired too").isEqualTo(1);
-    }
-
-    private static int entries(WindowStore<String, FirstSeen> store) {
-        int n = 0;
-        try (KeyValueIterator<Windowed<String>, FirstSeen> all = store.all()) {
-            while (all.hasNext()) {
-                all.next();
-                n++;
-            }
-        }
-        return n;
     }
 }
