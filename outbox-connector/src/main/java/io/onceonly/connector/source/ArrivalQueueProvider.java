@@ -52,8 +52,10 @@ public final class ArrivalQueueProvider<T> implements QueueProvider<T> {
         return event;
     }
 
+    // Debezium's poll asks the size at each look at the queue, the spin of its last millisecond included.
     @Override
     public int size() {
+        arrivals.pacePoll();
         return queue.size();
     }
 }

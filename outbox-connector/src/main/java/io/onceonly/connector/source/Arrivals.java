@@ -18,10 +18,16 @@ final class Arrivals {
 
     private static final Map<String, Arrivals> BY_ID = new ConcurrentHashMap<>();
 
+    /** How long the polling thread parks per look at the queue in the last millisecond of a poll. */
+    static final long LAST_MILLISECOND_PARK_NANOS = 200_000;
+
     // Written only under Debezium's queue lock (enqueue and drain both hold it); read without it.
     private volatile int queued;
     private volatile Thread waiter;
     private volatile boolean stopped;
+    // The thread in Debezium's poll, and when that poll's wait ends (System.currentTimeMillis()).
+    private volatile Thread polling;
+    private volatile long pollEndsAtMs;
 
     /** New arrivals for a new queue of the engine with this id (a restarted task gets a new queue). */
     static Arrivals register(String id) {
@@ -76,6 +82,35 @@ final class Arrivals {
             return queued > 0;
         } finally {
             waiter = null;
+        }
+    }
+
+    /**
+     * The calling thread enters Debezium's poll of the queue, which waits up to {@code intervalMs}
+     * for a full batch. Called just before it, so the poll's own timer starts in the same
+     * millisecond or the next.
+     */
+    void pollStarting(long intervalMs) {
+        pollEndsAtMs = System.currentTimeMillis() + intervalMs;
+        polling = Thread.currentThread();
+    }
+
+    /** The poll returned. */
+    void pollEnded() {
+        polling = null;
+    }
+
+    /**
+     * Called at each look of Debezium's poll at the queue. Its timer counts whole milliseconds and
+     * waits only while a whole one is left, so through the last millisecond of every poll it looks
+     * again and again without waiting: up to a millisecond of a core per poll, also while changes
+     * flow. In that millisecond the polling thread parks briefly at each look instead. It holds
+     * Debezium's queue lock meanwhile, as it does while it spins, so the reader waits no longer than
+     * before, and the poll returns when it would have.
+     */
+    void pacePoll() {
+        if (polling == Thread.currentThread() && System.currentTimeMillis() >= pollEndsAtMs) {
+            LockSupport.parkNanos(this, LAST_MILLISECOND_PARK_NANOS);
         }
     }
 

@@ -4,7 +4,9 @@ import java.util.List;
 
 import org.apache.kafka.connect.source.SourceRecord;
 
+import io.debezium.config.CommonConnectorConfig;
 import io.debezium.config.Configuration;
+import io.debezium.config.ConfigurationDefaults;
 import io.debezium.connector.postgresql.PostgresConnectorTask;
 import io.debezium.connector.postgresql.PostgresOffsetContext;
 import io.debezium.connector.postgresql.PostgresPartition;
@@ -21,7 +23,8 @@ import io.debezium.pipeline.ChangeEventSourceCoordinator;
  *
  * <p>How: after {@value #EMPTY_POLLS_BEFORE_IDLE} empty polls in a row the task waits for
  * {@link Arrivals} to report a queued change, for at most {@value #IDLE_WAIT_MS} ms, and then polls
- * as Debezium would. While changes flow nothing changes: every poll is Debezium's own. The first
+ * as Debezium would. While changes flow every poll is Debezium's own, and its spin through the last
+ * millisecond becomes short parks ({@link Arrivals#pacePoll}). The first
  * change after a quiet stretch waits one poll interval in the queue (as before, up to one); a
  * failure of the reader still surfaces within {@value #IDLE_WAIT_MS} ms plus one poll, since only
  * Debezium's poll raises it.
@@ -33,11 +36,14 @@ public class OutboxSourceTask extends PostgresConnectorTask {
 
     private volatile String arrivalsId;
     private volatile Arrivals arrivals;
+    private long pollIntervalMs;
     private int emptyPolls;
 
     @Override
     public ChangeEventSourceCoordinator<PostgresPartition, PostgresOffsetContext> start(Configuration config) {
         arrivalsId = config.getString(Arrivals.ID);
+        // Debezium's poll waits the poll interval, at most its 5 s of returning control.
+        pollIntervalMs = Math.min(config.getLong(CommonConnectorConfig.POLL_INTERVAL_MS), ConfigurationDefaults.RETURN_CONTROL_INTERVAL.toMillis());
         ChangeEventSourceCoordinator<PostgresPartition, PostgresOffsetContext> coordinator = super.start(config);
         // Null when debezium.queue.provider.type chose another queue: then every poll is Debezium's.
         arrivals = arrivalsId == null ? null : Arrivals.registered(arrivalsId);
@@ -50,7 +56,17 @@ public class OutboxSourceTask extends PostgresConnectorTask {
         if (a != null && emptyPolls >= EMPTY_POLLS_BEFORE_IDLE && a.queued() == 0) {
             a.awaitFirst(IDLE_WAIT_MS);
         }
-        List<SourceRecord> records = super.doPoll();
+        List<SourceRecord> records;
+        if (a == null) {
+            records = super.doPoll();
+        } else {
+            a.pollStarting(pollIntervalMs);
+            try {
+                records = super.doPoll();
+            } finally {
+                a.pollEnded();
+            }
+        }
         emptyPolls = records.isEmpty() ? emptyPolls + 1 : 0;
         return records;
     }

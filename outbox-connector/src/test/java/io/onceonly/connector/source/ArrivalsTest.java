@@ -8,8 +8,15 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+
+import io.debezium.connector.base.ChangeEventQueue;
+import io.debezium.connector.base.QueueProvider;
+import io.debezium.pipeline.Sizeable;
+import io.debezium.util.LoggingContext;
 
 class ArrivalsTest {
 
@@ -93,5 +100,59 @@ class ArrivalsTest {
     void theProviderChosenByHandWithoutTheConnectorsIdIsRefusedNamingTheOption() {
         assertThatThrownBy(() -> new ArrivalQueueProvider<String>().configure(Map.of("max.queue.size", "16")))
                 .hasMessageContaining("queue.provider.type=once-memory").hasMessageContaining(Arrivals.ID);
+    }
+
+    @Test
+    void debeziumsPollParksThroughItsLastMillisecondInsteadOfLookingAgainAndAgain() throws Exception {
+        long unpaced = looksAtTheQueue(false);
+        long paced = looksAtTheQueue(true);
+        // Unpaced, each poll looks thousands of times in its last millisecond; paced, about five times.
+        assertThat(paced * 10).as("looks paced %d, unpaced %d", paced, unpaced).isLessThan(unpaced);
+    }
+
+    // How often 40 empty polls of Debezium's own queue (5 ms each) look at the queue's size.
+    private static long looksAtTheQueue(boolean paced) throws InterruptedException {
+        String id = UUID.randomUUID().toString();
+        ArrivalQueueProvider<Sizeable> provider = new ArrivalQueueProvider<>();
+        provider.configure(Map.of(Arrivals.ID, id, "max.queue.size", "100"));
+        AtomicLong looks = new AtomicLong();
+        QueueProvider<Sizeable> counting = new QueueProvider<>() {
+            @Override
+            public void enqueue(Sizeable event) {
+                provider.enqueue(event);
+            }
+
+            @Override
+            public Sizeable poll() {
+                return provider.poll();
+            }
+
+            @Override
+            public int size() {
+                looks.incrementAndGet();
+                return provider.size();
+            }
+
+            @Override
+            public String name() {
+                return "counting";
+            }
+
+            @Override
+            public void configure(Map<String, ?> properties) {
+            }
+        };
+        ChangeEventQueue<Sizeable> queue = new ChangeEventQueue.Builder<Sizeable>().pollInterval(Duration.ofMillis(5))
+                .maxBatchSize(10).maxQueueSize(100).queueProvider(counting)
+                .loggingContextSupplier(() -> LoggingContext.forConnector("test", "test", "test")).build();
+        Arrivals arrivals = Arrivals.registered(id);
+        for (int i = 0; i < 40; i++) {
+            if (paced) {
+                arrivals.pollStarting(5);
+            }
+            assertThat(queue.poll()).isEmpty();
+            arrivals.pollEnded();
+        }
+        return looks.get();
     }
 }
