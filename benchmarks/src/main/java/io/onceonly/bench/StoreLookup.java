@@ -141,8 +141,9 @@ final class StoreLookup {
         long from = time - RETENTION_MS;
         long to = time + RETENTION_MS;
         if (layout == Layout.RANGE) {
+            // The value read as the app reads it, as a point read returns it.
             try (WindowStoreIterator<String> seen = store.fetch(key, from, to)) {
-                return seen.hasNext();
+                return (seen.hasNext() ? seen.next().value : null) != null;
             }
         }
         for (long bucket = from - Math.floorMod(from, BUCKET_MS); bucket <= to; bucket += BUCKET_MS) {

@@ -52,10 +52,13 @@ public final class ArrivalQueueProvider<T> implements QueueProvider<T> {
         return event;
     }
 
-    // Debezium's poll asks the size at each look at the queue, the spin of its last millisecond included.
+    // Debezium's poll asks the size at each look at the queue, the spin of its last millisecond included
+    // (empty then: the spinning poll holds the lock the reader needs to add). A change waiting is taken at once.
     @Override
     public int size() {
-        arrivals.pacePoll();
+        if (queue.isEmpty()) {
+            arrivals.pacePoll();
+        }
         return queue.size();
     }
 }

@@ -104,9 +104,10 @@ final class Arrivals {
      * Called at each look of Debezium's poll at the queue. Its timer counts whole milliseconds and
      * waits only while a whole one is left, so through the last millisecond of every poll it looks
      * again and again without waiting: up to a millisecond of a core per poll, also while changes
-     * flow. In that millisecond the polling thread parks briefly at each look instead. It holds
-     * Debezium's queue lock meanwhile, as it does while it spins, so the reader waits no longer than
-     * before, and the poll returns when it would have.
+     * flow. In that millisecond the polling thread parks briefly at each look at an empty queue
+     * instead. It holds Debezium's queue lock meanwhile, as it does while it spins, so the reader
+     * waits no longer than before, and the poll returns within one park (a fifth of a millisecond,
+     * more where the operating system's timers are coarse) of when it would have.
      */
     void pacePoll() {
         if (polling == Thread.currentThread() && System.currentTimeMillis() >= pollEndsAtMs) {

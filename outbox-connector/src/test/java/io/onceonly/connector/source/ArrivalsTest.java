@@ -110,6 +110,23 @@ class ArrivalsTest {
         assertThat(paced * 10).as("looks paced %d, unpaced %d", paced, unpaced).isLessThan(unpaced);
     }
 
+    @Test
+    void onlyThePollingThreadIsPacedNeverTheReaderThatAddsChanges() throws Exception {
+        Arrivals arrivals = new Arrivals();
+        arrivals.pollStarting(0);
+        Thread.sleep(2);
+        // 5,000 looks parked would take at least a second; unparked they take microseconds.
+        CompletableFuture<Long> readerLooks = CompletableFuture.supplyAsync(() -> {
+            long started = System.nanoTime();
+            for (int i = 0; i < 5_000; i++) {
+                arrivals.pacePoll();
+            }
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        });
+        assertThat(readerLooks.get(30, TimeUnit.SECONDS)).isLessThan(500);
+        arrivals.pollEnded();
+    }
+
     // How often 40 empty polls of Debezium's own queue (5 ms each) look at the queue's size.
     private static long looksAtTheQueue(boolean paced) throws InterruptedException {
         String id = UUID.randomUUID().toString();
