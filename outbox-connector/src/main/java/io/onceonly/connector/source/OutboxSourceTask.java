@@ -36,7 +36,7 @@ public class OutboxSourceTask extends PostgresConnectorTask {
 
     private volatile String arrivalsId;
     private volatile Arrivals arrivals;
-    private long pollIntervalMs;
+    private volatile long pollIntervalMs;
     private int emptyPolls;
 
     @Override
