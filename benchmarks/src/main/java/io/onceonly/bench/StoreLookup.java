@@ -115,7 +115,7 @@ final class StoreLookup {
                             throw new IllegalStateException(layout + " found " + key + " before it was stored");
                         }
                         missNanos += System.nanoTime() - started;
-                        store.put(key, VALUE, layout == Layout.RANGE ? time : time - Math.floorMod(time, BUCKET_MS));
+                        store.put(key, VALUE, layout == Layout.RANGE ? time : bucketOf(time));
                         if (i % 10 == 0 && i >= 100) {
                             started = System.nanoTime();
                             if (!find(layout, store, "deduped.payment/pay-" + (i - 100), time)) {
@@ -146,11 +146,16 @@ final class StoreLookup {
                 return (seen.hasNext() ? seen.next().value : null) != null;
             }
         }
-        for (long bucket = from - Math.floorMod(from, BUCKET_MS); bucket <= to; bucket += BUCKET_MS) {
+        for (long bucket = bucketOf(from); bucket <= to; bucket += BUCKET_MS) {
             if (store.fetch(key, bucket) != null) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Where the point-read layout keeps a biz-id of record time {@code time}: rounded down to half the retention. */
+    private static long bucketOf(long time) {
+        return time - Math.floorMod(time, BUCKET_MS);
     }
 }
