@@ -2,6 +2,7 @@ package io.onceonly.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,8 +17,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -198,6 +203,27 @@ class RelayIT {
                 .contains("once_connector_events_dead_lettered_total")
                 .contains("once_connector_send_retries_total")
                 .contains("once_connector_commit_to_ack_seconds_bucket");
+    }
+
+    @Test
+    void debeziumsLagBehindSourceIsMeasuredWithoutAThreadOfItsOwn() throws Exception {
+        String name = ConnectorFixture.config(ConnectorFixture.options(stack, SLOT, Map.of())).name();
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> streaming = jmx.queryNames(
+                new ObjectName("debezium.postgres:type=connector-metrics,context=streaming,server=" + name + ",*"), null);
+        assertThat(streaming).hasSize(1);
+        ObjectName metrics = streaming.iterator().next();
+        jmx.invoke(metrics, "reset", null, null);
+        assertThat((Long) jmx.getAttribute(metrics, "MilliSecondsBehindSource")).as("after reset").isEqualTo(-1L);
+
+        writeEvents("lag", 3, "lag");
+        TopicReader.read(stack.kafka(), "outbox.lag", 3, Duration.ofSeconds(30), Duration.ZERO);
+
+        // Debezium's streaming metric measured these changes...
+        assertThat((Long) jmx.getAttribute(metrics, "MilliSecondsBehindSource")).isBetween(0L, 60_000L);
+        // ...and no thread of Debezium's statistics publisher is waiting for changes to measure.
+        assertThat(Thread.getAllStackTraces().entrySet()).noneSatisfy(thread -> assertThat(thread.getValue())
+                .anySatisfy(frame -> assertThat(frame.getClassName()).contains("MeasurementCollector$MeasurementPublisher")));
     }
 
     private static OutboxEvent event(String aggregateType, String bizId) {

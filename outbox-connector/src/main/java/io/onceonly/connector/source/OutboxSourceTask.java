@@ -28,6 +28,9 @@ import io.debezium.pipeline.ChangeEventSourceCoordinator;
  * change after a quiet stretch waits one poll interval in the queue (as before, up to one); a
  * failure of the reader still surfaces within {@value #IDLE_WAIT_MS} ms plus one poll, since only
  * Debezium's poll raises it.
+ *
+ * <p>At start it also has Debezium's lag behind the source measured on the reader thread instead of
+ * a thread woken per change ({@link InlineLagMeasurement}).
  */
 public class OutboxSourceTask extends PostgresConnectorTask {
 
@@ -45,6 +48,7 @@ public class OutboxSourceTask extends PostgresConnectorTask {
         // Debezium's poll waits the poll interval, at most its 5 s of returning control.
         pollIntervalMs = Math.min(config.getLong(CommonConnectorConfig.POLL_INTERVAL_MS), ConfigurationDefaults.RETURN_CONTROL_INTERVAL.toMillis());
         ChangeEventSourceCoordinator<PostgresPartition, PostgresOffsetContext> coordinator = super.start(config);
+        InlineLagMeasurement.install(coordinator);
         // Null when debezium.queue.provider.type chose another queue: then every poll is Debezium's.
         arrivals = arrivalsId == null ? null : Arrivals.registered(arrivalsId);
         return coordinator;
