@@ -1,8 +1,6 @@
 package io.onceonly.connector.source;
 
 import java.lang.reflect.Field;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
@@ -28,22 +26,23 @@ import io.debezium.pipeline.metrics.DefaultStreamingChangeEventSourceMetrics;
  *
  * <p>How: after the task started, the streaming meter's collector is replaced by this one, which has
  * no queue and no thread and applies each event to the same measurement at once; the old collector's
- * publisher thread is stopped (the few changes it still held go unmeasured; the reader reads the field
- * anew at each change, between locks of Debezium's queue, so it does not keep the old one). Debezium's streaming metrics
- * report what they did. Debezium gives no
- * setting or factory for this (the task builds its metrics factory itself), so the replacement
- * reaches four fields Debezium does not publish; when a Debezium version moves them it logs why and
- * leaves Debezium's collector in place, and {@code RelayIT} fails on that version.
+ * publisher thread is stopped (the few changes it still held go unmeasured; the reader reads the
+ * field anew at each change, between locks of Debezium's queue, so it does not keep the old one).
+ * Debezium's streaming metrics report what they did. Debezium gives no setting or factory for this
+ * (the task builds its metrics factory itself), so the replacement reaches four fields Debezium does
+ * not publish; when a Debezium version moves them it logs why and leaves Debezium's collector in
+ * place, and {@code RelayIT} fails on that version.
  */
 final class InlineLagMeasurement extends MeasurementCollector<LagBehindSourceEvent> {
 
     private static final Logger LOG = LoggerFactory.getLogger(InlineLagMeasurement.class);
 
-    private final Map<Class<LagBehindSourceEvent>, Measurement<LagBehindSourceEvent>> measurements = new ConcurrentHashMap<>();
+    private final Measurement<LagBehindSourceEvent> lag;
     private final AtomicBoolean failureLogged = new AtomicBoolean();
 
-    private InlineLagMeasurement() {
+    private InlineLagMeasurement(Measurement<LagBehindSourceEvent> lag) {
         // Debezium's constructor calls start(), which here starts nothing.
+        this.lag = lag;
     }
 
     /**
@@ -55,19 +54,17 @@ final class InlineLagMeasurement extends MeasurementCollector<LagBehindSourceEve
         try {
             Object metrics = read(ChangeEventSourceCoordinator.class, "streamingMetrics", coordinator);
             if (!(metrics instanceof DefaultStreamingChangeEventSourceMetrics)) {
-                LOG.info("Debezium's lag statistics keep their own thread: the streaming metrics are {}", describe(metrics));
+                LOG.info("Debezium's lag statistics keep their own thread: the streaming metrics are {}",
+                        metrics == null ? "not there" : metrics.getClass().getName());
                 return false;
             }
             StreamingMeter meter = (StreamingMeter) read(DefaultStreamingChangeEventSourceMetrics.class, "streamingMeter", metrics);
             @SuppressWarnings("unchecked")
             Measurement<LagBehindSourceEvent> lag = (Measurement<LagBehindSourceEvent>) read(StreamingMeter.class, "lagBehindSourceMeasurement", meter);
-            Field collectorField = field(StreamingMeter.class, "measurementCollector");
-            MeasurementCollector<?> debeziums = (MeasurementCollector<?>) collectorField.get(meter);
-            InlineLagMeasurement inline = new InlineLagMeasurement();
-            inline.addMeasurement(LagBehindSourceEvent.class, lag);
-            collectorField.set(meter, inline);
-            // Stops its publisher thread and drops what it had queued: the changes that arrive from now
-            // on are measured inline.
+            Field collector = field(StreamingMeter.class, "measurementCollector");
+            MeasurementCollector<?> debeziums = (MeasurementCollector<?>) collector.get(meter);
+            collector.set(meter, new InlineLagMeasurement(lag));
+            // Stops its publisher thread and drops what it had queued: changes from now on are measured inline.
             debeziums.stop();
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -92,18 +89,9 @@ final class InlineLagMeasurement extends MeasurementCollector<LagBehindSourceEve
     }
 
     @Override
-    public void addMeasurement(Class<LagBehindSourceEvent> type, Measurement<LagBehindSourceEvent> measurement) {
-        measurements.put(type, measurement);
-    }
-
-    @Override
     public void accept(LagBehindSourceEvent event) {
-        Measurement<LagBehindSourceEvent> measurement = measurements.get(event.getClass());
-        if (measurement == null) {
-            return;
-        }
         try {
-            measurement.accept(event);
+            lag.accept(event);
         } catch (RuntimeException e) {
             // A metric must not stop the relay; Debezium's publisher thread logged and went on alike.
             if (failureLogged.compareAndSet(false, true)) {
@@ -120,9 +108,5 @@ final class InlineLagMeasurement extends MeasurementCollector<LagBehindSourceEve
         Field f = owner.getDeclaredField(name);
         f.setAccessible(true);
         return f;
-    }
-
-    private static String describe(Object o) {
-        return o == null ? "not there" : o.getClass().getName();
     }
 }
