@@ -207,12 +207,8 @@ class RelayIT {
 
     @Test
     void debeziumsLagBehindSourceIsMeasuredWithoutAThreadOfItsOwn() throws Exception {
-        String name = ConnectorFixture.config(ConnectorFixture.options(stack, SLOT, Map.of())).name();
         MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
-        Set<ObjectName> streaming = jmx.queryNames(
-                new ObjectName("debezium.postgres:type=connector-metrics,context=streaming,server=" + name + ",*"), null);
-        assertThat(streaming).hasSize(1);
-        ObjectName metrics = streaming.iterator().next();
+        ObjectName metrics = debeziumsStreamingMetrics(jmx);
         jmx.invoke(metrics, "reset", null, null);
         assertThat((Long) jmx.getAttribute(metrics, "MilliSecondsBehindSource")).as("after reset").isEqualTo(-1L);
 
@@ -224,6 +220,32 @@ class RelayIT {
         // ...and no thread of Debezium's statistics publisher is waiting for changes to measure.
         assertThat(Thread.getAllStackTraces().entrySet()).noneSatisfy(thread -> assertThat(thread.getValue())
                 .anySatisfy(frame -> assertThat(frame.getClassName()).contains("MeasurementCollector$MeasurementPublisher")));
+    }
+
+    @Test
+    void debeziumsLastEventReadsAsBeforeAndItsCountsHold() throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        ObjectName metrics = debeziumsStreamingMetrics(jmx);
+        jmx.invoke(metrics, "reset", null, null);
+        assertThat(jmx.getAttribute(metrics, "LastEvent")).as("after reset").isNull();
+
+        writeEvents("lastevent", 3, "last");
+        TopicReader.read(stack.kafka(), "outbox.lastevent", 3, Duration.ofSeconds(30), Duration.ZERO);
+
+        // Rendered when read (LastEventOnRead), as Debezium renders it: the change's position and key.
+        String lastId = query("select id::text from outbox where biz_id = 'last-2'");
+        assertThat((String) jmx.getAttribute(metrics, "LastEvent")).contains("position: {lsn: ", lastId);
+        assertThat((Long) jmx.getAttribute(metrics, "TotalNumberOfEventsSeen")).isEqualTo(3L);
+        assertThat((Long) jmx.getAttribute(metrics, "TotalNumberOfCreateEventsSeen")).isEqualTo(3L);
+    }
+
+    /** Debezium's streaming MBean of the connector under test. */
+    private static ObjectName debeziumsStreamingMetrics(MBeanServer jmx) throws Exception {
+        String name = ConnectorFixture.config(ConnectorFixture.options(stack, SLOT, Map.of())).name();
+        Set<ObjectName> streaming = jmx.queryNames(
+                new ObjectName("debezium.postgres:type=connector-metrics,context=streaming,server=" + name + ",*"), null);
+        assertThat(streaming).hasSize(1);
+        return streaming.iterator().next();
     }
 
     private static OutboxEvent event(String aggregateType, String bizId) {

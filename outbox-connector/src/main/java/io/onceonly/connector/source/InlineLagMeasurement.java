@@ -1,6 +1,5 @@
 package io.onceonly.connector.source;
 
-import java.lang.reflect.Field;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
@@ -52,16 +51,16 @@ final class InlineLagMeasurement extends MeasurementCollector<LagBehindSourceEve
      */
     static boolean install(ChangeEventSourceCoordinator<?, ?> coordinator) {
         try {
-            Object metrics = read(ChangeEventSourceCoordinator.class, "streamingMetrics", coordinator);
+            Object metrics = HiddenField.read(ChangeEventSourceCoordinator.class, "streamingMetrics", coordinator);
             if (!(metrics instanceof DefaultStreamingChangeEventSourceMetrics)) {
                 LOG.info("Debezium's lag statistics keep their own thread: the streaming metrics are {}",
                         metrics == null ? "not there" : metrics.getClass().getName());
                 return false;
             }
-            StreamingMeter meter = (StreamingMeter) read(DefaultStreamingChangeEventSourceMetrics.class, "streamingMeter", metrics);
+            StreamingMeter meter = (StreamingMeter) HiddenField.read(DefaultStreamingChangeEventSourceMetrics.class, "streamingMeter", metrics);
             @SuppressWarnings("unchecked")
-            Measurement<LagBehindSourceEvent> lag = (Measurement<LagBehindSourceEvent>) read(StreamingMeter.class, "lagBehindSourceMeasurement", meter);
-            Field collector = field(StreamingMeter.class, "measurementCollector");
+            Measurement<LagBehindSourceEvent> lag = (Measurement<LagBehindSourceEvent>) HiddenField.read(StreamingMeter.class, "lagBehindSourceMeasurement", meter);
+            HiddenField collector = HiddenField.of(StreamingMeter.class, "measurementCollector");
             MeasurementCollector<?> debeziums = (MeasurementCollector<?>) collector.get(meter);
             collector.set(meter, new InlineLagMeasurement(lag));
             // Stops its publisher thread and drops what it had queued: changes from now on are measured inline.
@@ -98,15 +97,5 @@ final class InlineLagMeasurement extends MeasurementCollector<LagBehindSourceEve
                 LOG.warn("Debezium's lag measurement failed; later failures are not logged", e);
             }
         }
-    }
-
-    private static Object read(Class<?> owner, String name, Object target) throws ReflectiveOperationException {
-        return field(owner, name).get(target);
-    }
-
-    private static Field field(Class<?> owner, String name) throws NoSuchFieldException {
-        Field f = owner.getDeclaredField(name);
-        f.setAccessible(true);
-        return f;
     }
 }

@@ -30,7 +30,8 @@ import io.debezium.pipeline.ChangeEventSourceCoordinator;
  * Debezium's poll raises it.
  *
  * <p>At start it also has Debezium's lag behind the source measured on the reader thread instead of
- * a thread woken per change ({@link InlineLagMeasurement}).
+ * a thread woken per change ({@link InlineLagMeasurement}), and Debezium's summary of the last change
+ * rendered when read instead of at every change ({@link LastEventOnRead}).
  */
 public class OutboxSourceTask extends PostgresConnectorTask {
 
@@ -49,6 +50,7 @@ public class OutboxSourceTask extends PostgresConnectorTask {
         pollIntervalMs = Math.min(config.getLong(CommonConnectorConfig.POLL_INTERVAL_MS), ConfigurationDefaults.RETURN_CONTROL_INTERVAL.toMillis());
         ChangeEventSourceCoordinator<PostgresPartition, PostgresOffsetContext> coordinator = super.start(config);
         InlineLagMeasurement.install(coordinator);
+        LastEventOnRead.install(coordinator);
         // Null when debezium.queue.provider.type chose another queue: then every poll is Debezium's.
         arrivals = arrivalsId == null ? null : Arrivals.registered(arrivalsId);
         return coordinator;
