@@ -23,9 +23,9 @@ import io.debezium.util.Clock;
  *
  * <p>Why: Debezium 3.6.1's {@code CommonEventMeter} renders that summary for every change, building a
  * Jackson {@code ObjectMapper} each time, into a string that only a JMX read of {@code LastEvent}
- * looks at. It runs on Debezium's reader thread, the relay's bound while it drains a backlog: 27% of
- * that thread's samples in a drain (benchmarks/README.md, "Debezium's last-event summary"). Later
- * Debezium versions render it cheaper (debezium PR 7886), still at every change.
+ * looks at. It runs on Debezium's reader thread, the relay's bound while it drains a backlog: 30%
+ * of that thread's samples in warmed drains (benchmarks/README.md, "Debezium's last-event
+ * summary"). Later Debezium versions render it cheaper (debezium PR 7886), still at every change.
  *
  * <p>How: after the task started, the snapshot and the streaming metrics each get this meter in place
  * of Debezium's. It shares Debezium's counters (the very {@code AtomicLong}s, so what was counted
