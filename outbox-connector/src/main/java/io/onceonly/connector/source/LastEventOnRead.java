@@ -77,6 +77,10 @@ final class LastEventOnRead extends CommonEventMeter {
     static void replace(PipelineMetrics<?> pipeline) throws ReflectiveOperationException {
         HiddenField meterField = HiddenField.of(PipelineMetrics.class, "commonEventMeter");
         CommonEventMeter debeziumsMeter = (CommonEventMeter) meterField.get(pipeline);
+        if (debeziumsMeter instanceof LastEventOnRead) {
+            // Already ours: wrapping it would take its recorder for Debezium's provider and render nothing.
+            return;
+        }
         Clock clock = (Clock) HiddenField.read(CommonEventMeter.class, "clock", debeziumsMeter);
         EventMetadataProvider provider = (EventMetadataProvider) HiddenField.read(CommonEventMeter.class, "metadataProvider", debeziumsMeter);
         LastEventOnRead meter = new LastEventOnRead(clock, provider, new LastChange(provider));

@@ -73,6 +73,16 @@ class LastEventOnReadTest {
         assertThat(metrics.getTotalNumberOfEventsSeen()).isEqualTo(1);
     }
 
+    @Test
+    void aSecondSwapKeepsTheFirst() throws Exception {
+        LastEventOnRead.replace(metrics);
+        LastEventOnRead.replace(metrics);
+        change("row", Operation.CREATE);
+
+        assertThat(metrics.getLastEvent()).isEqualTo("summary of Struct{id=row}");
+        assertThat(metrics.getTotalNumberOfEventsSeen()).isEqualTo(1);
+    }
+
     private void change(String id, Operation operation) {
         metrics.onEvent(null, OUTBOX, null, new Struct(KEY).put("id", id), null, operation);
     }
