@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.onceonly.connector.config.ConnectorConfig;
 import io.onceonly.contracts.OutboxEvent;
 import io.onceonly.contracts.OutboxSchema;
 import io.onceonly.contracts.OutboxWriter;
@@ -239,9 +240,18 @@ class RelayIT {
         assertThat((Long) jmx.getAttribute(metrics, "TotalNumberOfCreateEventsSeen")).isEqualTo(3L);
     }
 
-    /** Debezium's streaming MBean of the connector under test. */
+    /**
+     * Debezium's streaming MBean of the connector under test, once the connector streams and has read all
+     * written so far: the heartbeat table is captured too, and its first row, an insert, is then counted
+     * before a test's reset, not after it.
+     */
     private static ObjectName debeziumsStreamingMetrics(MBeanServer jmx) throws Exception {
-        String name = ConnectorFixture.config(ConnectorFixture.options(stack, SLOT, Map.of())).name();
+        ConnectorConfig config = ConnectorFixture.config(ConnectorFixture.options(stack, SLOT, Map.of()));
+        String heartbeats = config.heartbeatTable().orElseThrow();
+        Await.value("the heartbeat row", Duration.ofSeconds(20),
+                () -> query("select count(*)::text from " + heartbeats).equals("1") ? true : null);
+        awaitLsnPast(query("select pg_current_wal_lsn()::text"), Duration.ofSeconds(20));
+        String name = config.name();
         Set<ObjectName> streaming = jmx.queryNames(
                 new ObjectName("debezium.postgres:type=connector-metrics,context=streaming,server=" + name + ",*"), null);
         assertThat(streaming).hasSize(1);
