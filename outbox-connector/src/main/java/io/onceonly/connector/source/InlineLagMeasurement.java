@@ -45,17 +45,16 @@ final class InlineLagMeasurement extends MeasurementCollector<LagBehindSourceEve
     }
 
     /**
-     * Replaces the streaming meter's collector of {@code coordinator}'s streaming metrics.
-     *
-     * @return whether it was replaced; when not, the reason is logged and Debezium's collector stays
+     * Replaces the streaming meter's collector of {@code coordinator}'s streaming metrics; when it
+     * cannot, the reason is logged and Debezium's collector stays.
      */
-    static boolean install(ChangeEventSourceCoordinator<?, ?> coordinator) {
+    static void install(ChangeEventSourceCoordinator<?, ?> coordinator) {
         try {
             Object metrics = HiddenField.read(ChangeEventSourceCoordinator.class, "streamingMetrics", coordinator);
             if (!(metrics instanceof DefaultStreamingChangeEventSourceMetrics)) {
                 LOG.info("Debezium's lag statistics keep their own thread: the streaming metrics are {}",
                         metrics == null ? "not there" : metrics.getClass().getName());
-                return false;
+                return;
             }
             StreamingMeter meter = (StreamingMeter) HiddenField.read(DefaultStreamingChangeEventSourceMetrics.class, "streamingMeter", metrics);
             @SuppressWarnings("unchecked")
@@ -65,11 +64,9 @@ final class InlineLagMeasurement extends MeasurementCollector<LagBehindSourceEve
             collector.set(meter, new InlineLagMeasurement(lag));
             // Stops its publisher thread and drops what it had queued: changes from now on are measured inline.
             debeziums.stop();
-            return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("Debezium's lag statistics keep their own thread, a wake-up of it per change ({}): this Debezium"
                     + " version is not the one the connector was built against", e.toString());
-            return false;
         }
     }
 

@@ -49,18 +49,15 @@ final class LastEventOnRead extends CommonEventMeter {
     }
 
     /**
-     * Replaces the event meter of {@code coordinator}'s snapshot and streaming metrics.
-     *
-     * @return how many of the two were replaced; when fewer, the reason is logged and Debezium's meter stays
+     * Replaces the event meter of {@code coordinator}'s snapshot and streaming metrics; where it cannot,
+     * the reason is logged and Debezium's meter stays.
      */
-    static int install(ChangeEventSourceCoordinator<?, ?> coordinator) {
-        int replaced = 0;
+    static void install(ChangeEventSourceCoordinator<?, ?> coordinator) {
         for (String metrics : new String[]{ "snapshotMetrics", "streamingMetrics" }) {
             try {
                 Object pipeline = HiddenField.read(ChangeEventSourceCoordinator.class, metrics, coordinator);
                 if (pipeline instanceof PipelineMetrics) {
                     replace((PipelineMetrics<?>) pipeline);
-                    replaced++;
                 } else {
                     LOG.info("Debezium's last-event summary stays rendered per change: its {} are {}", metrics,
                             pipeline == null ? "not there" : pipeline.getClass().getName());
@@ -70,7 +67,6 @@ final class LastEventOnRead extends CommonEventMeter {
                         + " is not the one the connector was built against", metrics, e.toString());
             }
         }
-        return replaced;
     }
 
     /** Replaces {@code pipeline}'s event meter. */
