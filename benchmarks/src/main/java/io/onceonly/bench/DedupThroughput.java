@@ -27,6 +27,7 @@ final class DedupThroughput {
     private final ServerStack stack;
     private final Results results;
     private final Map<String, Map<String, Double>> profile = new LinkedHashMap<>();
+    private final Map<String, Double> commitsPerSecond = new LinkedHashMap<>();
 
     DedupThroughput(ServerStack stack, Results results) {
         this.stack = stack;
@@ -55,6 +56,9 @@ final class DedupThroughput {
         results.add(new Row("dedup", setting, "records/s", exactlyOnce, "exactly_once_v2, app defaults"));
         results.add(new Row("dedup", setting, "limit records/s", atLeastOnce, "at_least_once, same records"));
         results.add(new Row("dedup", setting, "ratio %", 100 * exactlyOnce / atLeastOnce, "exactly_once_v2 / at_least_once; target >= 90"));
+        // Each exactly-once commit stops the stream thread for a flush and two round trips: how many there were.
+        results.add(new Row("dedup", setting, "commits/s", commitsPerSecond.get("exactly_once_v2"),
+                "exactly_once_v2: Kafka Streams' commit-total over the run / its seconds"));
         // The stream thread, sampled: where each guarantee spends its time.
         profile.forEach((guarantee, places) -> places.forEach((place, share) ->
                 results.add(new Row("dedup", setting, "samples %", share, guarantee + ": " + place))));
@@ -85,6 +89,7 @@ final class DedupThroughput {
                 Thread.sleep(5);
             }
             long firstAt = System.nanoTime();
+            double commitsBefore = StreamThreadCommits.total(config.applicationId());
             try (StackSampler sampler = StackSampler.start(name -> name.matches(".*-StreamThread-\\d+"))) {
                 while (service.metrics().inCount() < records && System.nanoTime() < deadline) {
                     Thread.sleep(5);
@@ -97,6 +102,7 @@ final class DedupThroughput {
                 throw new IllegalStateException(guarantee + ": the dedup app read " + in + " of " + records + " records in 5 minutes");
             }
             double rate = in / ((doneAt - firstAt) / 1e9);
+            commitsPerSecond.put(guarantee, (StreamThreadCommits.total(config.applicationId()) - commitsBefore) / ((doneAt - firstAt) / 1e9));
             LOG.info("dedup {}: {} records/s, {} forwarded ({} unique written), {} duplicates", guarantee, Math.round(rate),
                     service.metrics().forwardedCount(), unique, service.metrics().duplicateCount());
             return rate;

@@ -163,6 +163,7 @@ final class Variants {
             new String[] {"dedup", "records/s"},
             new String[] {"dedup", "limit records/s"},
             new String[] {"dedup", "ratio %"},
+            new String[] {"dedup", "commits/s"},
             new String[] {"end to end", "p50 ms"},
             new String[] {"end to end", "p99 ms"},
             new String[] {"end to end", "cpu µs/event connector"},
