@@ -29,8 +29,8 @@ public final class DedupOptions {
     public static final String REPARTITION = "repartition";
     public static final String RETENTION_MS = "retention.ms";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
-    public static final String COMMIT_LIGHT_INTERVAL_MS = "commit.light.interval.ms";
-    public static final String COMMIT_LIGHT_MAX_RECORDS = "commit.light.max.records";
+    public static final String COMMIT_FRESH_INTERVAL_MS = "commit.fresh.interval.ms";
+    public static final String COMMIT_FRESH_MAX_LAG_MS = "commit.fresh.max.lag.ms";
     public static final String STATE_DIR = "state.dir";
     public static final String HTTP_PORT = "http.port";
     public static final String HTTP_HOST = "http.advertised.host";
@@ -83,15 +83,15 @@ public final class DedupOptions {
                     Importance.HIGH, "exactly_once_v2: store, outputs and input offsets commit together, so a biz-id"
                             + " counts as seen only once its forwarding committed. at_least_once: a crash may forward a"
                             + " first occurrence again (the consumer's IdempotentConsumer catches it).")
-            .define(COMMIT_LIGHT_INTERVAL_MS, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
+            .define(COMMIT_FRESH_INTERVAL_MS, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
                     "Under exactly_once_v2, forwards become visible when their transaction commits. 0 (default): a"
-                            + " commit every 20 ms (kafka.commit.interval.ms, which wins). Above 0: a commit this often"
-                            + " while the load is light (at most commit.light.max.records records in this time, per"
-                            + " stream thread) and every kafka.commit.interval.ms (Kafka Streams' 100 ms) under heavier"
-                            + " load: more throughput on a backlog, a worse tail near saturation (dedup-streams README).")
-            .define(COMMIT_LIGHT_MAX_RECORDS, Type.INT, 200, Range.atLeast(1), Importance.LOW,
-                    "The most records a stream thread may process in commit.light.interval.ms for the load to count as"
-                            + " light (200 in 20 ms: 10,000 records/s).")
+                            + " commit every kafka.commit.interval.ms (20 ms here) whatever the load. Above 0: a commit"
+                            + " this often while the app keeps up (its records fresh, see commit.fresh.max.lag.ms) and"
+                            + " every kafka.commit.interval.ms (then 500 ms here) on a backlog: about twice the"
+                            + " exactly-once throughput on a backlog, a longer p99 while it keeps up (dedup-streams README).")
+            .define(COMMIT_FRESH_MAX_LAG_MS, Type.LONG, 1_000L, Range.atLeast(0), Importance.LOW,
+                    "A record counts as fresh when it is processed at most this long after its Kafka timestamp (by"
+                            + " the app's clock); older records are a backlog. Used when commit.fresh.interval.ms is above 0.")
             .define(STATE_DIR, Type.STRING, "data/dedup-state", Importance.HIGH,
                     "Directory of the RocksDB stores; keep it on a volume so a restart does not rebuild from the changelog.")
             .define(HTTP_PORT, Type.INT, 8084, Range.between(-1, 65_535), Importance.MEDIUM,

@@ -99,9 +99,14 @@ final class DedupProcessor implements Processor<byte[], byte[], byte[], Addresse
     }
 
     @Override
+    public void close() {
+        cadence.closed(context);
+    }
+
+    @Override
     public void process(Record<byte[], byte[]> incoming) {
         metrics.in();
-        cadence.processed(context);
+        cadence.processed(context, incoming.timestamp());
         Position at = position(incoming);
         Record<byte[], byte[]> record = repartitioned ? restored(incoming) : incoming;
         Optional<String> bizId = readBizIdOrDivert(record, at);

@@ -63,7 +63,7 @@ public final class DedupTopology {
                 : builder.stream(config.inputTopics(), consumed);
         BizIdReader reader = new BizIdReader(config.bizIdSource());
         // One for the topology: its processors on one stream thread count together.
-        CommitCadence cadence = new CommitCadence(config.lightLoadCommitIntervalMs(), config.lightLoadMaxRecords());
+        CommitCadence cadence = new CommitCadence(config.freshCommitIntervalMs(), config.freshMaxLagMs());
         if (config.repartition()) {
             input = input.process(() -> new RekeyByBizId(reader), Named.as("rekey-by-biz-id"))
                     .repartition(Repartitioned.<byte[], byte[]>as("by-biz-id")

@@ -16,20 +16,22 @@ import io.onceonly.runtime.AppOptions;
 class DedupConfigTest {
 
     @Test
-    void exactlyOnceCommitsEvery20MillisecondsUnlessKafkaSaysOtherwiseOrLightLoadCommitsAreAskedFor() {
+    void exactlyOnceCommitsEvery20MillisecondsOrWithTheFreshRecordCadenceABacklogEvery500UnlessKafkaSaysOtherwise() {
         assertThat(props("--kafka.bootstrap.servers=k:9092").getProperty("commit.interval.ms")).isEqualTo("20");
+        assertThat(config("--kafka.bootstrap.servers=k:9092").freshCommitIntervalMs()).as("off by default").isZero();
+        assertThat(config("--kafka.bootstrap.servers=k:9092").freshMaxLagMs()).isEqualTo(1_000);
         assertThat(props("--kafka.bootstrap.servers=k:9092", "--kafka.commit.interval.ms=50").getProperty("commit.interval.ms"))
                 .isEqualTo("50");
+        assertThat(props("--kafka.bootstrap.servers=k:9092", "--commit.fresh.interval.ms=20").getProperty("commit.interval.ms"))
+                .as("a backlog's, with the cadence").isEqualTo("500");
+        assertThat(config("--kafka.bootstrap.servers=k:9092", "--commit.fresh.interval.ms=20").freshCommitIntervalMs()).isEqualTo(20);
+        assertThat(props("--kafka.bootstrap.servers=k:9092", "--commit.fresh.interval.ms=20", "--kafka.commit.interval.ms=300")
+                .getProperty("commit.interval.ms")).isEqualTo("300");
         assertThat(props("--kafka.bootstrap.servers=k:9092", "--processing.guarantee=at_least_once")).doesNotContainKey("commit.interval.ms");
-        assertThat(config("--kafka.bootstrap.servers=k:9092").lightLoadCommitIntervalMs()).as("off by default").isZero();
-        assertThat(props("--kafka.bootstrap.servers=k:9092", "--commit.light.interval.ms=20"))
-                .as("heavy load left to Kafka Streams' own 100 ms").doesNotContainKey("commit.interval.ms");
-        assertThat(config("--kafka.bootstrap.servers=k:9092", "--commit.light.interval.ms=20").lightLoadCommitIntervalMs()).isEqualTo(20);
-        assertThat(config("--kafka.bootstrap.servers=k:9092").lightLoadMaxRecords()).isEqualTo(200);
-        assertThat(config("--kafka.bootstrap.servers=k:9092", "--commit.light.interval.ms=20", "--processing.guarantee=at_least_once")
-                .lightLoadCommitIntervalMs()).as("at_least_once output is visible as soon as it is written").isZero();
-        assertThatThrownBy(() -> config("--kafka.bootstrap.servers=k:9092", "--commit.light.max.records=0"))
-                .hasMessageContaining("commit.light.max.records");
+        assertThat(config("--kafka.bootstrap.servers=k:9092", "--commit.fresh.interval.ms=20", "--processing.guarantee=at_least_once")
+                .freshCommitIntervalMs()).as("at_least_once output is visible as soon as it is written").isZero();
+        assertThatThrownBy(() -> config("--kafka.bootstrap.servers=k:9092", "--commit.fresh.max.lag.ms=-1"))
+                .hasMessageContaining("commit.fresh.max.lag.ms");
     }
 
     @Test
