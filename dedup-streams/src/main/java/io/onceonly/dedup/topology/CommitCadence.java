@@ -65,8 +65,7 @@ final class CommitCadence {
             ask(context, now);
         } else if (thread.timer == null) {
             thread.owner = context;
-            thread.timer = context.schedule(Duration.ofMillis(due - now), PunctuationType.WALL_CLOCK_TIME,
-                    at -> ask(context, context.currentSystemTimeMs()));
+            thread.timer = context.schedule(Duration.ofMillis(due - now), PunctuationType.WALL_CLOCK_TIME, at -> ask(context, at));
         }
     }
 
