@@ -89,7 +89,7 @@ final class DedupThroughput {
                 Thread.sleep(5);
             }
             long firstAt = System.nanoTime();
-            double commitsBefore = StreamThreadCommits.total(config.applicationId());
+            double commitsBefore = service.commits();
             try (StackSampler sampler = StackSampler.start(name -> name.matches(".*-StreamThread-\\d+"))) {
                 while (service.metrics().inCount() < records && System.nanoTime() < deadline) {
                     Thread.sleep(5);
@@ -102,7 +102,7 @@ final class DedupThroughput {
                 throw new IllegalStateException(guarantee + ": the dedup app read " + in + " of " + records + " records in 5 minutes");
             }
             double rate = in / ((doneAt - firstAt) / 1e9);
-            commitsPerSecond.put(guarantee, (StreamThreadCommits.total(config.applicationId()) - commitsBefore) / ((doneAt - firstAt) / 1e9));
+            commitsPerSecond.put(guarantee, (service.commits() - commitsBefore) / ((doneAt - firstAt) / 1e9));
             LOG.info("dedup {}: {} records/s, {} forwarded ({} unique written), {} duplicates", guarantee, Math.round(rate),
                     service.metrics().forwardedCount(), unique, service.metrics().duplicateCount());
             return rate;

@@ -163,10 +163,21 @@ public final class DedupService implements AutoCloseable {
     }
 
     private double storeEntries() {
+        return sumOf("estimate-num-keys", name -> name.tags().containsValue(DedupTopology.STORE));
+    }
+
+    /**
+     * The commits of this instance's stream threads so far (Kafka Streams' {@code commit-total}): under
+     * exactly_once_v2 each is a transaction, which stops its thread for a flush and two round trips.
+     */
+    public double commits() {
+        return sumOf("commit-total", name -> name.group().equals("stream-thread-metrics"));
+    }
+
+    private double sumOf(String metric, java.util.function.Predicate<org.apache.kafka.common.MetricName> which) {
         double sum = 0;
         for (Map.Entry<org.apache.kafka.common.MetricName, ? extends Metric> m : streams.metrics().entrySet()) {
-            if (m.getKey().name().equals("estimate-num-keys") && m.getKey().tags().containsValue(DedupTopology.STORE)
-                    && m.getValue().metricValue() instanceof Number n) {
+            if (m.getKey().name().equals(metric) && which.test(m.getKey()) && m.getValue().metricValue() instanceof Number n) {
                 sum += n.doubleValue();
             }
         }

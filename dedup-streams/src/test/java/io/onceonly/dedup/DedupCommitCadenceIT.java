@@ -2,16 +2,12 @@ package io.onceonly.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,9 +23,10 @@ import io.onceonly.testkit.TestStack;
 import io.onceonly.testkit.WithStack;
 
 /**
- * The exactly-once fresh-record commit cadence ({@code commit.fresh.interval.ms=20}) on the testkit broker, counted with Kafka Streams' own
- * {@code commit-total}: a backlog commits every {@code kafka.commit.interval.ms} (500 ms), fresh
- * records each soon after they arrive, and an idle app not at all.
+ * The exactly-once fresh-record commit cadence ({@code commit.fresh.interval.ms=20}) on the testkit
+ * broker, counted with Kafka Streams' own {@code commit-total} ({@link DedupService#commits()}): a
+ * backlog commits every {@code kafka.commit.interval.ms} (500 ms), fresh records each soon after
+ * they arrive, and an idle app not at all.
  */
 @WithStack
 class DedupCommitCadenceIT {
@@ -58,19 +55,19 @@ class DedupCommitCadenceIT {
                     Thread.sleep(5);
                 }
                 long started = System.nanoTime();
-                double before = commits();
+                double before = service.commits();
                 while (service.metrics().inCount() < backlog) {
                     Thread.sleep(5);
                 }
                 double backlogMillis = (System.nanoTime() - started) / 1e6;
-                double backlogCommits = commits() - before;
+                double backlogCommits = service.commits() - before;
                 // Every 20 ms would be backlogMillis / 20 commits; every 500 ms about a twenty-fifth of that.
                 assertThat(backlogCommits).as("commits in %.0f ms of a minute-old backlog", backlogMillis)
                         .isLessThanOrEqualTo(2 + backlogMillis / 250);
                 assertThat(TopicReader.read(stack.kafka(), "cadence.out", backlog, Duration.ofSeconds(60), Duration.ZERO))
                         .hasSize(backlog);
 
-                double freshFrom = commits();
+                double freshFrom = service.commits();
                 for (int i = 0; i < 10; i++) {
                     // Two at once: the first asks for a commit, the second waits for the punctuator at the interval's end.
                     producer.send(payment("fresh-" + i + "a", System.currentTimeMillis()));
@@ -81,13 +78,13 @@ class DedupCommitCadenceIT {
                 assertThat(TopicReader.read(stack.kafka(), "cadence.out", backlog + 20, Duration.ofSeconds(30), Duration.ZERO))
                         .hasSize(backlog + 20);
                 // 10 pairs 150 ms apart over 1.5 s: the backlog's 500 ms alone would commit them in 3 or 4.
-                assertThat(commits() - freshFrom).as("commits of 10 pairs of fresh records 150 ms apart").isGreaterThanOrEqualTo(8);
+                assertThat(service.commits() - freshFrom).as("commits of 10 pairs of fresh records 150 ms apart").isGreaterThanOrEqualTo(8);
 
                 // After fresh records: their punctuators must not outlive their commits.
                 Thread.sleep(1_000);
-                double idleFrom = commits();
+                double idleFrom = service.commits();
                 Thread.sleep(3_000);
-                assertThat(commits()).as("an idle app commits no empty transactions").isEqualTo(idleFrom);
+                assertThat(service.commits()).as("an idle app commits no empty transactions").isEqualTo(idleFrom);
             }
         }
     }
@@ -97,15 +94,5 @@ class DedupCommitCadenceIT {
         new EventMetadata(UUID.randomUUID(), bizId, "PaymentCompleted", "payment", Instant.ofEpochMilli(timestamp)).writeTo(headers);
         byte[] value = ("{\"paymentId\":\"" + bizId + "\"}").getBytes(StandardCharsets.UTF_8);
         return new ProducerRecord<>("outbox.cadence", null, timestamp, bizId.getBytes(StandardCharsets.UTF_8), value, headers);
-    }
-
-    /** Kafka Streams' commit-total, summed over the app's stream threads (its metrics in this JVM's JMX). */
-    private static double commits() throws Exception {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        double total = 0;
-        for (ObjectName name : server.queryNames(new ObjectName("kafka.streams:type=stream-thread-metrics,thread-id=" + APP + "-*"), null)) {
-            total += ((Number) server.getAttribute(name, "commit-total")).doubleValue();
-        }
-        return total;
     }
 }
