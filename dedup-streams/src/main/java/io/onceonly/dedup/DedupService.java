@@ -7,8 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -174,9 +176,9 @@ public final class DedupService implements AutoCloseable {
         return sumOf("commit-total", name -> name.group().equals("stream-thread-metrics"));
     }
 
-    private double sumOf(String metric, java.util.function.Predicate<org.apache.kafka.common.MetricName> which) {
+    private double sumOf(String metric, Predicate<MetricName> which) {
         double sum = 0;
-        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends Metric> m : streams.metrics().entrySet()) {
+        for (Map.Entry<MetricName, ? extends Metric> m : streams.metrics().entrySet()) {
             if (m.getKey().name().equals(metric) && which.test(m.getKey()) && m.getValue().metricValue() instanceof Number n) {
                 sum += n.doubleValue();
             }
