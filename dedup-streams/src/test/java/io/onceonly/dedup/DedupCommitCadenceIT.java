@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import io.onceonly.contracts.wire.EventMetadata;
 import io.onceonly.dedup.config.DedupConfig;
 import io.onceonly.runtime.AppOptions;
+import io.onceonly.stack.Await;
 import io.onceonly.stack.TopicReader;
 import io.onceonly.testkit.TestStack;
 import io.onceonly.testkit.WithStack;
@@ -51,14 +52,11 @@ class DedupCommitCadenceIT {
 
             try (DedupService service = new DedupService(config).start()) {
                 assertThat(service.awaitRunning(Duration.ofSeconds(60))).isTrue();
-                while (service.metrics().inCount() == 0) {
-                    Thread.sleep(5);
-                }
+                Await.until("the first record of the backlog", Duration.ofSeconds(60), () -> service.metrics().inCount() > 0);
                 long started = System.nanoTime();
                 double before = service.commits();
-                while (service.metrics().inCount() < backlog) {
-                    Thread.sleep(5);
-                }
+                Await.until("the whole backlog read", Duration.ofSeconds(120), () -> service.metrics().inCount() >= backlog,
+                        () -> service.metrics().inCount() + " records in");
                 double backlogMillis = (System.nanoTime() - started) / 1e6;
                 double backlogCommits = service.commits() - before;
                 // Every 20 ms would be backlogMillis / 20 commits; every 500 ms about a twenty-fifth of that.
